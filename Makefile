@@ -1,0 +1,75 @@
+# The support bot's commands. `make run` and `make test` do all set-up themselves.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_VERSION := $(shell cat .python-version)
+PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python3.10)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+MODEL := models/support-bot.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data addons support -name '*.yml' -o -name '*.py' 2>/dev/null)
+FILE ?=
+
+.PHONY: help install model train run shell test eval bench lock clean
+
+help: ## list the commands
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+
+$(BIN)/python:
+	@echo ">> creating $(VENV) with $(PYTHON)"
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 10), "Python 3.10 is needed (see .python-version), got " + sys.version' \
+		|| { echo "Install Python $(PYTHON_VERSION) (e.g. pyenv install $(PYTHON_VERSION)) or set PYTHON=/path/to/python3.10"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): requirements.txt | $(BIN)/python
+	@echo ">> installing the locked dependencies (first time: about 5 minutes)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==24.2
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }; test $${PIPESTATUS[0]} -eq 0
+	@touch $@
+
+install: $(INSTALLED) ## create the virtualenv and install the locked dependencies
+
+$(MODEL): $(TRAINING_INPUTS) | $(INSTALLED)
+	@echo ">> training the model (data or config changed)"
+	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/rasa train --fixed-model-name support-bot --out models --quiet
+	@touch $@
+
+model: $(MODEL)
+
+train: ## train the model now, even if nothing changed
+	@rm -f $(MODEL)
+	@$(MAKE) --no-print-directory $(MODEL)
+
+var/secrets.env:
+	@bash scripts/secrets.sh $@
+
+run: $(MODEL) var/secrets.env ## install, train if needed, start Rasa (5005), actions (5055) and the desk (5080)
+	@set -a; source run.env; source var/secrets.env; set +a; $(BIN)/python -m desk migrate >/dev/null
+	@echo ""
+	@echo "  Chat (REST):      curl -s localhost:5005/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"배달이 너무 늦어요\"}'"
+	@echo "  Chat (socket.io): http://localhost:5005/socket.io"
+	@echo "  Desk API:         http://localhost:5080/api/tickets   (token in var/secrets.env)"
+	@echo "  Stop:             Ctrl-C"
+	@echo ""
+	$(BIN)/honcho start -f Procfile -e run.env,var/secrets.env
+
+shell: $(MODEL) var/secrets.env ## chat with the bot in the terminal (starts actions and desk in the background)
+	@bash scripts/shell.sh
+
+test: ## everything CI checks (install, validate, train, all tests)
+	@bash scripts/test.sh
+
+eval: $(MODEL) ## NLU report on the held-out file (tests/nlu/heldout.yml)
+	@bash scripts/eval.sh
+
+bench: $(MODEL) ## performance benchmark against a plain Rasa bot
+	@echo "make bench is not built yet (issue 8)"; exit 1
+
+lock: | $(BIN)/python ## recompile requirements.txt from requirements.in
+	$(BIN)/python -m pip install --quiet pip-tools==7.4.1
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.txt requirements.in
+
+clean: ## remove the virtualenv, models, caches and local data
+	rm -rf $(VENV) models .rasa var results .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,1 @@
+"""The action server package (rasa-sdk): custom actions and form validation."""

@@ -1,0 +1,1 @@
+"""Rasa-side plugins: custom NLU components and channel connectors."""

@@ -1,0 +1,1 @@
+"""The desk: the human-handoff service (tickets for agents), a Sanic + SQLAlchemy app."""

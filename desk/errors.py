@@ -1,0 +1,40 @@
+"""One JSON error shape for every failure the desk reports."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+
+from sanic import Request
+from sanic.exceptions import SanicException
+from sanic.response import HTTPResponse, json
+
+logger = logging.getLogger(__name__)
+
+
+class ApiError(SanicException):
+    """A client error with a machine-readable code and a readable message."""
+
+    def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
+        super().__init__(message, status_code=status)
+        self.code = code
+        self.details = details
+
+
+def error_body(code: str, message: str, details: Optional[Any] = None) -> dict:
+    """The JSON body of an error response."""
+    body = {"error": {"code": code, "message": message}}
+    if details is not None:
+        body["error"]["details"] = details
+    return body
+
+
+def handle_exception(request: Request, exception: Exception) -> HTTPResponse:
+    """Map every exception to a JSON error; unexpected ones are logged and become 500."""
+    if isinstance(exception, ApiError):
+        return json(error_body(exception.code, str(exception), exception.details), exception.status_code)
+    if isinstance(exception, SanicException):
+        status = getattr(exception, "status_code", 500) or 500
+        return json(error_body("http_error", str(exception)), status)
+    logger.exception("unhandled error on %s %s", request.method, request.path)
+    return json(error_body("internal_error", "Internal error; it has been logged."), 500)

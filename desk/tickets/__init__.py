@@ -1,0 +1,1 @@
+"""Tickets: the requests agents work on."""

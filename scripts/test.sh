@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `make test`: every check CI runs, stage by stage, with the time each took.
+# Stops at the first failing stage and exits non-zero; pytest's exit code 5
+# ("no tests collected") fails too.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+declare -a names=() secs=()
+summary() {
+  echo ""
+  echo "== make test: stage times =="
+  for i in "${!names[@]}"; do printf '  %-22s %5ss\n' "${names[$i]}" "${secs[$i]}"; done
+}
+stage() {
+  local name=$1; shift
+  echo ""
+  echo "== $name =="
+  local start=$SECONDS
+  "$@"
+  local code=$?
+  names+=("$name"); secs+=($((SECONDS - start)))
+  if [ $code -ne 0 ]; then
+    summary
+    echo "FAILED at stage '$name' (exit code $code)"
+    exit $code
+  fi
+}
+
+export TF_CPP_MIN_LOG_LEVEL=2
+stage "install" make --no-print-directory install
+stage "rasa data validate" .venv/bin/rasa data validate --quiet
+stage "train (once, shared)" make --no-print-directory model
+stage "unit tests" .venv/bin/python -m pytest -m "not e2e" -q
+stage "end-to-end tests" .venv/bin/python -m pytest -m e2e -q
+summary
+echo "ALL CHECKS PASSED"

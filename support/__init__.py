@@ -1,0 +1,1 @@
+"""Domain logic shared by the Rasa plugins and the action server."""

@@ -1,0 +1,79 @@
+"""Shared fixtures: a migrated desk database, a running desk, the full stack."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Dict, Iterator
+
+import pytest
+
+from processes import BIN, ROOT, Processes, free_port, wait_http
+
+MODEL = Path(os.environ.get("RASA_MODEL", ROOT / "models" / "support-bot.tar.gz"))
+
+
+@pytest.fixture(scope="session")
+def service_token() -> str:
+    """A fresh service token for the test session."""
+    return secrets.token_hex(16)
+
+
+@pytest.fixture(scope="session")
+def processes(tmp_path_factory) -> Iterator[Processes]:
+    """Every process the session starts; all are stopped at the end."""
+    group = Processes(tmp_path_factory.mktemp("logs"))
+    yield group
+    group.stop_all()
+
+
+@pytest.fixture(scope="session")
+def desk_server(processes, tmp_path_factory, service_token) -> Dict[str, str]:
+    """A real desk process on a free port with its own SQLite file."""
+    port = free_port()
+    data_dir = tmp_path_factory.mktemp("desk")
+    env = {
+        "DESK_PORT": str(port),
+        "DESK_SERVICE_TOKEN": service_token,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{data_dir / 'desk.db'}",
+    }
+    process = processes.start("desk", [str(BIN / "python"), "-m", "desk", "serve"], env)
+    url = f"http://127.0.0.1:{port}"
+    wait_http(f"{url}/health", 60, process)
+    return {"url": url, "token": service_token}
+
+
+@pytest.fixture(scope="session")
+def stack(processes, desk_server, tmp_path_factory, service_token) -> Dict[str, str]:
+    """Rasa, the action server and the desk, started once per test session."""
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make model` first (make test does)")
+    rasa_port, action_port = free_port(), free_port()
+    data_dir = tmp_path_factory.mktemp("rasa")
+    common = {"TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1"}
+    actions = processes.start(
+        "actions",
+        [str(BIN / "rasa"), "run", "actions", "--port", str(action_port), "--actions", "actions"],
+        {**common, "DESK_URL": desk_server["url"], "DESK_SERVICE_TOKEN": service_token},
+    )
+    rasa = processes.start(
+        "rasa",
+        [
+            str(BIN / "rasa"), "run", "--port", str(rasa_port), "--model", str(MODEL),
+            "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+        ],
+        {
+            **common,
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "RASA_TRACKER_DB": str(data_dir / "tracker.db"),
+        },
+    )
+    wait_http(f"http://127.0.0.1:{action_port}/health", 120, actions)
+    wait_http(f"http://127.0.0.1:{rasa_port}/", 240, rasa)
+    return {
+        "rasa_url": f"http://127.0.0.1:{rasa_port}",
+        "action_url": f"http://127.0.0.1:{action_port}",
+        "desk_url": desk_server["url"],
+        "token": service_token,
+    }

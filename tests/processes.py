@@ -1,0 +1,104 @@
+"""Start the project's real processes for tests, and stop every one of them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float, process: Optional[subprocess.Popen] = None) -> None:
+    """Wait until ``url`` answers 200, or fail with the process's state."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"process for {url} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            pass
+        time.sleep(0.3)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f}s")
+
+
+class Processes:
+    """A set of child processes, each in its own process group, logs in files."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.log_dir = log_dir
+        self.children: Dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, args: List[str], env: Dict[str, str]) -> subprocess.Popen:
+        """Start ``args`` with ``env`` added to the environment."""
+        log = open(self.log_dir / f"{name}.log", "ab")
+        process = subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.children[name] = process
+        return process
+
+    def log(self, name: str) -> str:
+        """The output of child ``name`` so far."""
+        return (self.log_dir / f"{name}.log").read_text(errors="replace")
+
+    def stop(self, name: str, timeout: float = 15) -> None:
+        """Stop one child: SIGTERM to its group, SIGKILL if it lingers."""
+        process = self.children.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
+
+    def stop_all(self) -> None:
+        """Stop every child still running."""
+        for name in list(self.children):
+            self.stop(name)
+
+
+def http_json(method: str, url: str, body=None, headers: Optional[Dict[str, str]] = None):
+    """Send a JSON request; returns ``(status, decoded JSON body or None)``."""
+    import json
+
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    for key, value in (headers or {}).items():
+        request.add_header(key, value)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            raw = response.read()
+            return response.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        try:
+            return error.code, json.loads(raw)
+        except ValueError:
+            return error.code, raw.decode(errors="replace")
