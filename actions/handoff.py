@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.desk_client import DeskUnavailable, desk_client
+from actions.desk_client import DeskClient, DeskUnavailable, desk_client
 from actions.transcript import latest_user_timestamp, transcript_from_tracker
+from support.intents import CATEGORIES
 
 logger = logging.getLogger(__name__)
 
-CATEGORIES = ("delay", "quality", "payment", "other")
 PRIORITY_BY_CATEGORY = {"delay": "normal", "quality": "normal", "payment": "high", "other": "low"}
 
 
@@ -45,6 +45,10 @@ def idempotency_key(tracker: Tracker) -> str:
 class ActionCreateTicket(Action):
     """Create the desk ticket and tell the customer its number."""
 
+    def __init__(self, client: Optional[DeskClient] = None) -> None:
+        """Use ``client`` for the desk, or the process-wide client by default."""
+        self._client = client
+
     def name(self) -> Text:
         """The action's name in the domain."""
         return "action_create_ticket"
@@ -55,7 +59,7 @@ class ActionCreateTicket(Action):
         """Post the ticket; on success share its number, otherwise apologise clearly."""
         payload = ticket_payload(tracker)
         try:
-            ticket = await desk_client().create_ticket(payload, idempotency_key(tracker))
+            ticket = await (self._client or desk_client()).create_ticket(payload, idempotency_key(tracker))
         except DeskUnavailable as exc:
             logger.error("ticket for conversation %s not created: %s", tracker.sender_id, exc)
             dispatcher.utter_message(response="utter_desk_unavailable")

@@ -27,6 +27,7 @@ stage() {
 }
 
 export TF_CPP_MIN_LOG_LEVEL=2
+stage "system packages" bash scripts/system-deps.sh
 stage "install" make --no-print-directory install
 stage "rasa data validate" .venv/bin/rasa data validate --quiet
 stage "train (once, shared)" make --no-print-directory model

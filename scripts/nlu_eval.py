@@ -1,0 +1,324 @@
+"""`make eval`: the bot's NLU against Rasa's default pipeline on the held-out file.
+
+Both pipelines are trained on the training data only (``data/nlu``) and
+evaluated on ``tests/nlu/heldout.yml``, none of whose texts may appear in the
+training data. Printed: per-intent precision / recall / F1, the four-category
+macro-F1, request_agent recall, FAQ topic accuracy, entity F1, the worst
+confusions, NLU parse latency; written: ``results/eval/report.json`` and the
+confusion matrices as PNG.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from support.intents import CATEGORIES, base_intent, category_of  # noqa: E402
+
+TRAIN_DATA = ROOT / "data" / "nlu"
+HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
+OUT = ROOT / "results" / "eval"
+DEFAULT_PIPELINE = (
+    Path(__import__("rasa").__file__).parent / "engine" / "recipes" / "config_files" / "default_config.yml"
+)
+CONVERSATIONAL = "(conversational)"
+
+
+@dataclass
+class Example:
+    """One held-out message with its gold labels."""
+
+    text: str
+    intent: str
+    topic: Optional[str]
+    entities: List[Tuple[str, int, int]]
+
+
+@dataclass
+class Prediction:
+    """What a model said about one example."""
+
+    intent: str
+    confidence: float
+    topic: Optional[str]
+    entities: List[Tuple[str, int, int]]
+    seconds: float
+
+
+@dataclass
+class Report:
+    """The figures of one pipeline."""
+
+    name: str
+    per_intent: Dict[str, Dict[str, float]] = field(default_factory=dict)
+    category_macro_f1: float = 0.0
+    per_category: Dict[str, Dict[str, float]] = field(default_factory=dict)
+    request_agent_recall: float = 0.0
+    topic_accuracy: Optional[float] = None
+    entity_f1: Dict[str, Dict[str, float]] = field(default_factory=dict)
+    parse_ms_p50: float = 0.0
+    parse_ms_p95: float = 0.0
+    worst: List[Dict[str, Any]] = field(default_factory=list)
+
+
+def normalise_text(text: str) -> str:
+    """Text compared for overlap: lower case, no spaces."""
+    return "".join(text.lower().split())
+
+
+def load_examples(path: Path) -> List[Example]:
+    """Held-out or training examples with intents, topics and entity spans."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    examples = []
+    for message in load_data(str(path)).intent_examples:
+        full = message.get("intent_response_key") or message.get("intent")
+        examples.append(
+            Example(
+                text=message.get("text"),
+                intent=base_intent(full),
+                topic=full if "/" in (full or "") else None,
+                entities=sorted((e["entity"], e["start"], e["end"]) for e in message.get("entities") or []),
+            )
+        )
+    return examples
+
+
+def check_no_overlap(train: List[Example], heldout: List[Example]) -> None:
+    """Refuse to evaluate when a held-out text is also a training text."""
+    seen = {normalise_text(e.text) for e in train}
+    shared = [e.text for e in heldout if normalise_text(e.text) in seen]
+    if shared:
+        raise SystemExit(f"held-out texts found in the training data: {shared[:10]}")
+
+
+def baseline_config(tmp: Path) -> Path:
+    """Rasa's default pipeline (what `rasa init` trains), language set to Korean."""
+    import yaml
+
+    config = yaml.safe_load(DEFAULT_PIPELINE.read_text())
+    config["language"] = "ko"
+    config["assistant_id"] = "baseline"
+    config.pop("policies", None)
+    path = tmp / "baseline-config.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True))
+    return path
+
+
+def train(config: Path, name: str, out: Path) -> Path:
+    """Train an NLU-only model on the training data."""
+    from rasa.model_training import train_nlu
+
+    started = time.monotonic()
+    model = train_nlu(
+        config=str(config),
+        nlu_data=str(TRAIN_DATA),
+        output=str(out),
+        fixed_model_name=name,
+        domain=str(ROOT / "domain.yml"),
+    )
+    print(f"  trained {name} in {time.monotonic() - started:.0f}s")
+    return Path(model)
+
+
+async def predict(model: Path, examples: List[Example]) -> List[Prediction]:
+    """Parse every example with the model, timing each parse."""
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    for _ in range(5):
+        await agent.parse_message("배달이 안 와요")
+    predictions = []
+    for example in examples:
+        started = time.perf_counter()
+        parsed = await agent.parse_message(example.text)
+        seconds = time.perf_counter() - started
+        selector = (parsed.get("response_selector") or {}).get("other", {})
+        topic = (selector.get("response") or {}).get("intent_response_key")
+        predictions.append(
+            Prediction(
+                intent=parsed["intent"]["name"],
+                confidence=parsed["intent"].get("confidence") or 0.0,
+                topic=topic,
+                entities=sorted((e["entity"], e["start"], e["end"]) for e in parsed.get("entities") or []),
+                seconds=seconds,
+            )
+        )
+    return predictions
+
+
+def entity_scores(examples: List[Example], predictions: List[Prediction]) -> Dict[str, Dict[str, float]]:
+    """Exact-span precision, recall and F1 per entity type and overall."""
+    counts: Dict[str, Counter] = {}
+    for example, prediction in zip(examples, predictions):
+        gold, found = set(example.entities), set(prediction.entities)
+        for name in {e[0] for e in gold | found} | {"(all)"}:
+            counter = counts.setdefault(name, Counter())
+            pick = (lambda s: s) if name == "(all)" else (lambda s, n=name: {e for e in s if e[0] == n})
+            counter["tp"] += len(pick(gold) & pick(found))
+            counter["fp"] += len(pick(found) - pick(gold))
+            counter["fn"] += len(pick(gold) - pick(found))
+    scores = {}
+    for name, c in sorted(counts.items()):
+        precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+        recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        scores[name] = {"precision": precision, "recall": recall, "f1": f1, "support": c["tp"] + c["fn"]}
+    return scores
+
+
+def category_label(intent: str) -> str:
+    return category_of(intent) or CONVERSATIONAL
+
+
+def score(name: str, examples: List[Example], predictions: List[Prediction]) -> Report:
+    """All figures of one pipeline."""
+    from sklearn.metrics import f1_score, precision_recall_fscore_support
+
+    gold = [e.intent for e in examples]
+    found = [p.intent for p in predictions]
+    labels = sorted(set(gold))
+    report = Report(name=name)
+    p, r, f, s = precision_recall_fscore_support(gold, found, labels=labels, zero_division=0)
+    report.per_intent = {
+        label: {"precision": p[i], "recall": r[i], "f1": f[i], "support": int(s[i])} for i, label in enumerate(labels)
+    }
+    gold_c = [category_label(x) for x in gold]
+    found_c = [category_label(x) for x in found]
+    report.category_macro_f1 = f1_score(gold_c, found_c, labels=list(CATEGORIES), average="macro", zero_division=0)
+    p, r, f, s = precision_recall_fscore_support(gold_c, found_c, labels=list(CATEGORIES), zero_division=0)
+    report.per_category = {
+        c: {"precision": p[i], "recall": r[i], "f1": f[i], "support": int(s[i])} for i, c in enumerate(CATEGORIES)
+    }
+    report.request_agent_recall = report.per_intent.get("request_agent", {}).get("recall", 0.0)
+    topics = [(e.topic, pr.topic) for e, pr in zip(examples, predictions) if e.topic and pr.intent == "other"]
+    all_topics = [e for e in examples if e.topic]
+    if all_topics:
+        report.topic_accuracy = sum(1 for g, t in topics if g == t) / len(all_topics)
+    report.entity_f1 = entity_scores(examples, predictions)
+    times = sorted(pr.seconds * 1000 for pr in predictions)
+    report.parse_ms_p50 = statistics.median(times)
+    report.parse_ms_p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
+    wrong = [
+        {"text": e.text, "gold": e.intent, "predicted": pr.intent, "confidence": round(pr.confidence, 3)}
+        for e, pr in zip(examples, predictions)
+        if e.intent != pr.intent
+    ]
+    report.worst = sorted(wrong, key=lambda w: -w["confidence"])[:12]
+    return report
+
+
+def plot_confusion(name: str, examples: List[Example], predictions: List[Prediction], out: Path) -> Path:
+    """Write the intent confusion matrix as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import confusion_matrix
+
+    gold = [e.intent for e in examples]
+    found = [p.intent for p in predictions]
+    labels = sorted(set(gold) | set(found))
+    matrix = confusion_matrix(gold, found, labels=labels)
+    fig, ax = plt.subplots(figsize=(9, 8))
+    ax.imshow(matrix, cmap="Blues")
+    ax.set_xticks(range(len(labels)), labels, rotation=60, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    for i in range(len(labels)):
+        for j in range(len(labels)):
+            if matrix[i, j]:
+                ax.text(j, i, matrix[i, j], ha="center", va="center", color="black", fontsize=8)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("held-out label")
+    ax.set_title(f"intent confusion: {name}")
+    fig.tight_layout()
+    path = out / f"confusion-{name}.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def print_side_by_side(reports: List[Report]) -> None:
+    """The comparison tables."""
+    names = [r.name for r in reports]
+    width = 14
+    print("\n== per-intent precision / recall / F1 ==")
+    print(f"{'intent':<16}{'support':>8}" + "".join(f"{n:>{width * 3}}" for n in names))
+    for intent in reports[0].per_intent:
+        row = f"{intent:<16}{reports[0].per_intent[intent]['support']:>8}"
+        for r in reports:
+            m = r.per_intent[intent]
+            row += f"{m['precision']:>{width}.3f}{m['recall']:>{width}.3f}{m['f1']:>{width}.3f}"
+        print(row)
+    print("\n== headline figures ==")
+    print(f"{'':<34}" + "".join(f"{n:>{width}}" for n in names))
+    rows = [
+        ("four-category macro-F1", lambda r: f"{r.category_macro_f1:.3f}"),
+        *[
+            (f"  {c} F1", lambda r, c=c: f"{r.per_category[c]['f1']:.3f}")
+            for c in CATEGORIES
+        ],
+        ("request_agent recall", lambda r: f"{r.request_agent_recall:.3f}"),
+        ("FAQ topic accuracy (other/*)", lambda r: "-" if r.topic_accuracy is None else f"{r.topic_accuracy:.3f}"),
+        ("entity F1 (exact spans, all)", lambda r: f"{r.entity_f1.get('(all)', {}).get('f1', 0):.3f}"),
+        *[
+            (f"  entity F1 {n}", lambda r, n=n: f"{r.entity_f1.get(n, {}).get('f1', 0):.3f}")
+            for n in ("order_number", "time", "amount")
+        ],
+        ("NLU parse p50 (ms)", lambda r: f"{r.parse_ms_p50:.1f}"),
+        ("NLU parse p95 (ms)", lambda r: f"{r.parse_ms_p95:.1f}"),
+    ]
+    for label, value in rows:
+        print(f"{label:<34}" + "".join(f"{value(r):>{width}}" for r in reports))
+    for r in reports:
+        print(f"\n== worst confusions: {r.name} ==")
+        for w in r.worst:
+            print(f"  {w['gold']:>14} → {w['predicted']:<14} ({w['confidence']:.2f})  {w['text']}")
+
+
+def main() -> int:
+    """Train both pipelines, evaluate, print and write the report."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--skip-baseline", action="store_true", help="evaluate the bot's pipeline only")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    OUT.mkdir(parents=True, exist_ok=True)
+    train_examples = load_examples(TRAIN_DATA)
+    heldout = load_examples(HELDOUT)
+    check_no_overlap(train_examples, heldout)
+    print(f"training examples: {len(train_examples)}; held-out examples: {len(heldout)} (no overlap)")
+    reports = []
+    with tempfile.TemporaryDirectory() as tmp:
+        pipelines = [("ours", ROOT / "config.yml")]
+        if not args.skip_baseline:
+            pipelines.append(("rasa-default", baseline_config(Path(tmp))))
+        for name, config in pipelines:
+            model = train(config, name, Path(tmp))
+            predictions = asyncio.run(predict(model, heldout))
+            reports.append(score(name, heldout, predictions))
+            print(f"  confusion matrix: {plot_confusion(name, heldout, predictions, OUT).relative_to(ROOT)}")
+    print_side_by_side(reports)
+    (OUT / "report.json").write_text(
+        json.dumps([r.__dict__ for r in reports], ensure_ascii=False, indent=2, default=float)
+    )
+    print(f"\nreport: {(OUT / 'report.json').relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

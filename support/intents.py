@@ -1,0 +1,59 @@
+"""Every intent the bot knows, and the problem category each one belongs to.
+
+This map is the one place the code (ticket category, NLU evaluation) and the
+docs (README, "Intents") take the categories from. An intent maps to one of
+the four categories or is conversational (``None``). ``other`` is a retrieval
+intent: its sub-intents ``other/<topic>`` are the FAQ topics.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Optional
+
+CATEGORIES = ("delay", "quality", "payment", "other")
+
+INTENT_CATEGORY: Dict[str, Optional[str]] = {
+    "delay": "delay",
+    "quality": "quality",
+    "payment": "payment",
+    "other": "other",
+    "greet": None,
+    "goodbye": None,
+    "thank": None,
+    "affirm": None,
+    "deny": None,
+    "request_agent": None,
+    "inform": None,
+    "stop": None,
+    "dont_know": None,
+}
+
+INTENT_DESCRIPTIONS: Dict[str, str] = {
+    "delay": "food not arrived, late, stuck status, rider not moving, delivered but not received, no rider, ETA",
+    "quality": "cold/soggy/spoiled/undercooked food, foreign objects, spills, wrong or missing items, portions, ignored requests",
+    "payment": "failed or double charges, charged without order, coupons, points, local currency, refunds, cancellations, wrong amounts",
+    "other": "FAQ topics other/<topic>: account, app, address and settings, store info, hours, contact channels, "
+    "what to prepare, email response time, order history, partnership, rider recruitment, complaints about people, "
+    "reviews, chit-chat",
+    "greet": "hello",
+    "goodbye": "bye",
+    "thank": "thanks",
+    "affirm": "yes",
+    "deny": "no",
+    "request_agent": "asks for a human agent",
+    "inform": "answers with an order number, a time or an amount",
+    "stop": "wants to stop the current step",
+    "dont_know": "cannot give what was asked (no order number, no photo)",
+}
+
+
+def base_intent(intent: Optional[str]) -> Optional[str]:
+    """``other/hours`` → ``other``; other names unchanged."""
+    if not intent:
+        return intent
+    return intent.split("/", 1)[0]
+
+
+def category_of(intent: Optional[str]) -> Optional[str]:
+    """The problem category of an intent (``None`` for conversational or unknown ones)."""
+    return INTENT_CATEGORY.get(base_intent(intent) or "")

@@ -1,0 +1,70 @@
+"""The handoff action against a real desk process."""
+
+from __future__ import annotations
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.desk_client import DeskClient
+from actions.handoff import ActionCreateTicket, ticket_payload
+from actions.settings import ActionSettings
+from trackers import bot_event, make_tracker, user_event
+from processes import http_json
+
+
+def conversation(sender="customer-7", timestamp=1_700_000_100.0):
+    events = [
+        user_event("배달이 너무 늦어요", "delay", timestamp=timestamp - 10),
+        bot_event("주문번호를 알려 주시겠어요?", timestamp=timestamp - 9),
+        user_event("ORD-261122-0042", "inform", timestamp=timestamp),
+    ]
+    return make_tracker(
+        events,
+        slots={"problem_category": "delay", "order_number": "ORD-261122-0042"},
+        sender_id=sender,
+    )
+
+
+def client_for(desk_server, url=None):
+    return DeskClient(ActionSettings(desk_url=url or desk_server["url"], desk_token=desk_server["token"], desk_timeout=3))
+
+
+def test_payload_carries_the_conversation():
+    payload = ticket_payload(conversation())
+    assert payload["category"] == "delay"
+    assert payload["channel"] == "rest"
+    assert payload["order_number"] == "ORD-261122-0042"
+    assert [line["author"] for line in payload["transcript"]] == ["customer", "bot", "customer"]
+
+
+async def test_ticket_is_created_and_its_number_told(desk_server):
+    client = client_for(desk_server)
+    dispatcher = CollectingDispatcher()
+    events = await ActionCreateTicket(client).run(dispatcher, conversation(), {})
+    await client.close()
+
+    number = events[0]["value"]
+    assert dispatcher.messages[0]["response"] == "utter_ticket_created"
+    assert dispatcher.messages[0]["ticket_number"] == number
+    status, ticket = http_json(
+        "GET", f"{desk_server['url']}/api/tickets/{number}", headers={"Authorization": f"Bearer {desk_server['token']}"}
+    )
+    assert status == 200
+    assert ticket["category"] == "delay" and ticket["sender_id"] == "customer-7"
+
+
+async def test_a_retried_action_makes_no_second_ticket(desk_server):
+    client = client_for(desk_server)
+    tracker = conversation(sender="customer-retry")
+    first = await ActionCreateTicket(client).run(CollectingDispatcher(), tracker, {})
+    second = await ActionCreateTicket(client).run(CollectingDispatcher(), tracker, {})
+    await client.close()
+    assert first[0]["value"] == second[0]["value"]
+
+
+async def test_desk_down_gets_a_clear_korean_apology(desk_server):
+    client = client_for(desk_server, url="http://127.0.0.1:9")
+    dispatcher = CollectingDispatcher()
+    events = await ActionCreateTicket(client).run(dispatcher, conversation(), {})
+    await client.close()
+    assert events == []
+    assert dispatcher.messages[0]["response"] == "utter_desk_unavailable"

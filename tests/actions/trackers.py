@@ -1,0 +1,44 @@
+"""Build real rasa-sdk trackers for action tests."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+
+
+def user_event(text: str, intent: str, entities=None, timestamp: float = 1_700_000_000.0, channel="rest"):
+    return {
+        "event": "user",
+        "text": text,
+        "timestamp": timestamp,
+        "input_channel": channel,
+        "parse_data": {"intent": {"name": intent, "confidence": 0.99}, "entities": entities or []},
+    }
+
+
+def bot_event(text: str, timestamp: float = 1_700_000_001.0):
+    return {"event": "bot", "text": text, "timestamp": timestamp}
+
+
+def make_tracker(
+    events: List[Dict[str, Any]],
+    slots: Optional[Dict[str, Any]] = None,
+    sender_id: str = "customer-1",
+    active_loop: Optional[str] = None,
+) -> Tracker:
+    latest_user = next((e for e in reversed(events) if e["event"] == "user"), None)
+    latest_message = {}
+    if latest_user:
+        latest_message = {"text": latest_user["text"], **latest_user["parse_data"]}
+    return Tracker(
+        sender_id=sender_id,
+        slots=slots or {},
+        latest_message=latest_message,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name=None,
+    )
+
