@@ -32,23 +32,32 @@ class DeskClient:
             )
         return self._session
 
+    async def _post(self, path: str, body: Dict[str, Any], headers: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+        url = f"{self._config.desk_url}{path}"
+        try:
+            async with self._http().post(url, json=body, headers=headers or {}) as response:
+                answer = await response.json(content_type=None)
+                if not 200 <= response.status < 300:
+                    raise DeskUnavailable(f"desk answered {response.status} on {path}: {answer}")
+                return answer
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            raise DeskUnavailable(f"desk unreachable at {url}: {exc!r}") from exc
+
     async def create_ticket(self, ticket: Dict[str, Any], idempotency_key: str) -> Dict[str, Any]:
         """Open a ticket; the same ``idempotency_key`` always yields the same ticket.
 
         Raises:
             DeskUnavailable: on a network error, a timeout or a non-2xx answer.
         """
-        url = f"{self._config.desk_url}/api/tickets"
-        try:
-            async with self._http().post(
-                url, json=ticket, headers={"Idempotency-Key": idempotency_key}
-            ) as response:
-                body = await response.json(content_type=None)
-                if not 200 <= response.status < 300:
-                    raise DeskUnavailable(f"desk answered {response.status}: {body}")
-                return body
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
-            raise DeskUnavailable(f"desk unreachable at {url}: {exc!r}") from exc
+        return await self._post("/api/tickets", ticket, {"Idempotency-Key": idempotency_key})
+
+    async def fetch_attachment(self, url: str) -> Dict[str, Any]:
+        """Have the desk fetch and keep a photo from a channel's URL; returns its record."""
+        return await self._post("/api/attachments/fetch", {"url": url})
+
+    async def rate(self, rating: Dict[str, Any]) -> Dict[str, Any]:
+        """Store a satisfaction rating (ticket number or sender id, 1–5, comment)."""
+        return await self._post("/api/ratings", rating)
 
     async def close(self) -> None:
         """Close the HTTP session."""
@@ -65,3 +74,11 @@ def desk_client() -> DeskClient:
     if _client is None:
         _client = DeskClient(settings())
     return _client
+
+
+async def close_client() -> None:
+    """Close the process-wide client, if one was opened."""
+    global _client
+    if _client is not None:
+        await _client.close()
+        _client = None

@@ -1,8 +1,9 @@
-"""Handing a conversation to a person: the ticket in the desk."""
+"""Handing a conversation to a person: the ticket in the desk, with everything collected."""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -11,39 +12,153 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.desk_client import DeskClient, DeskUnavailable, desk_client
+from actions.order_facts import day_and_clock
+from actions.policy import policy
 from actions.transcript import latest_user_timestamp, transcript_from_tracker
 from support.intents import CATEGORIES
 
 logger = logging.getLogger(__name__)
 
-PRIORITY_BY_CATEGORY = {"delay": "normal", "quality": "normal", "payment": "high", "other": "low"}
+# Slots of one problem; cleared once the problem ends in a ticket or an answer.
+PROBLEM_SLOTS = (
+    "order_number", "order_unknown", "order_verified", "order_finding", "phone_last4",
+    "phone_attempts", "lookup_failed", "problem_time", "photos", "photos_unavailable",
+    "resolution", "payment_amount", "payment_method", "payment_time", "handoff_reason",
+    "failed_validations", "recent_offered",
+)
+RESOLUTION_LABELS = {"wait": "계속 기다리기", "refund": "환불 요청", "redelivery": "재배달 요청"}
+REASON_NOTES = {
+    "lookup_failed": "본인 확인(휴대폰 뒷자리)에 실패함",
+    "validation_failed": "같은 질문에 여러 번 답을 확인하지 못함",
+    "not_understood": "봇이 두 번 연속 이해하지 못함",
+    "customer_request": "고객이 상담원 연결을 요청함",
+    "delivered_not_received": "배달완료로 표시됐지만 고객이 받지 못함",
+}
 
 
-def ticket_payload(tracker: Tracker) -> Dict[str, Any]:
+def clear_problem_slots() -> List[Dict[Text, Any]]:
+    """Events that forget the current problem (the customer's identity stays)."""
+    return [SlotSet(name, None) for name in PROBLEM_SLOTS]
+
+
+def _notes(tracker: Tracker, reason: str) -> List[str]:
+    notes = []
+    if reason in REASON_NOTES:
+        notes.append(REASON_NOTES[reason])
+    if tracker.get_slot("order_unknown"):
+        notes.append("고객이 주문번호를 몰라 주문번호 없이 접수")
+    elif tracker.get_slot("order_number") and not tracker.get_slot("order_verified"):
+        notes.append("주문번호 본인 확인 전")
+    if tracker.get_slot("photos") == [] or tracker.get_slot("photos_unavailable"):
+        notes.append("고객이 사진을 보낼 수 없다고 함")
+    return notes
+
+
+def payment_details(tracker: Tracker) -> Optional[Dict[str, Any]]:
+    """Amount, method and approval time the customer gave, and what the records showed."""
+    details = {
+        "amount": tracker.get_slot("payment_amount"),
+        "method": tracker.get_slot("payment_method"),
+        "approved_at": tracker.get_slot("payment_time"),
+        "finding": tracker.get_slot("order_finding") if tracker.get_slot("problem_category") == "payment" else None,
+    }
+    details = {key: value for key, value in details.items() if value is not None}
+    return details or None
+
+
+def ticket_payload(tracker: Tracker, reason: str = "customer_request", resolution: Optional[str] = None) -> Dict[str, Any]:
     """What the desk needs to know, from the conversation's slots and events."""
     category = tracker.get_slot("problem_category")
     if category not in CATEGORIES:
         category = "other"
     transcript = transcript_from_tracker(tracker)
     customer_lines = [line["text"] for line in transcript if line["author"] == "customer"]
+    notes = _notes(tracker, reason)
+    summary = " / ".join(customer_lines)
+    if notes:
+        summary = f"[{'; '.join(notes)}] {summary}"
+    resolution = resolution or tracker.get_slot("resolution")
     return {
         "category": category,
-        "priority": PRIORITY_BY_CATEGORY[category],
+        "priority": policy().priority(reason),
         "channel": tracker.get_latest_input_channel() or "unknown",
         "sender_id": tracker.sender_id,
-        "order_number": tracker.get_slot("order_number"),
-        "summary": " / ".join(customer_lines)[:2000],
+        "customer_id": tracker.get_slot("customer_id"),
+        "order_number": tracker.get_slot("order_number") if not tracker.get_slot("order_unknown") else None,
+        "problem_time": tracker.get_slot("problem_time"),
+        "requested_resolution": RESOLUTION_LABELS.get(resolution, resolution),
+        "payment_details": payment_details(tracker),
+        "summary": summary[:2000],
         "transcript": transcript,
     }
 
 
-def idempotency_key(tracker: Tracker) -> str:
-    """The same for every retry of one handoff: sender and the message that caused it."""
-    return f"{tracker.sender_id}:{latest_user_timestamp(tracker)}"
+def idempotency_key(tracker: Tracker, reason: str = "") -> str:
+    """The same for every retry of one handoff: sender, triggering message, reason."""
+    return f"{tracker.sender_id}:{latest_user_timestamp(tracker)}:{reason}"
+
+
+async def _attachment_ids(client: DeskClient, tracker: Tracker, payload: Dict[str, Any]) -> List[str]:
+    """Desk ids of the customer's photos; photos the desk could not fetch are noted."""
+    ids, failed = [], 0
+    for photo in tracker.get_slot("photos") or []:
+        if photo.get("id"):
+            ids.append(photo["id"])
+            continue
+        try:
+            ids.append((await client.fetch_attachment(photo["url"]))["id"])
+        except DeskUnavailable as exc:
+            failed += 1
+            logger.warning("photo of conversation %s not fetched: %s", tracker.sender_id, exc)
+    if failed:
+        payload["summary"] = f"[사진 {failed}장을 가져오지 못함] {payload['summary']}"[:2000]
+    return ids
+
+
+def tell_when_answered(dispatcher: CollectingDispatcher, now: Optional[datetime] = None) -> None:
+    """When a person will answer: soon in business hours, else the next opening."""
+    rules = policy()
+    now = now or datetime.now(timezone.utc)
+    if rules.is_open(now):
+        dispatcher.utter_message(
+            response="utter_handoff_in_hours", minutes=int(rules.first_answer.total_seconds() // 60)
+        )
+    else:
+        dispatcher.utter_message(
+            response="utter_handoff_after_hours", next_opening=day_and_clock(rules.next_opening(now), rules)
+        )
+
+
+async def open_ticket(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    reason: str,
+    resolution: Optional[str] = None,
+    client: Optional[DeskClient] = None,
+) -> List[Dict[Text, Any]]:
+    """Create the ticket, tell the customer its number and when a person answers."""
+    client = client or desk_client()
+    payload = ticket_payload(tracker, reason, resolution)
+    try:
+        attachments = await _attachment_ids(client, tracker, payload)
+        if attachments:
+            payload["attachments"] = attachments
+        ticket = await client.create_ticket(payload, idempotency_key(tracker, reason))
+    except DeskUnavailable as exc:
+        logger.error("ticket for conversation %s not created: %s", tracker.sender_id, exc)
+        dispatcher.utter_message(response="utter_desk_unavailable")
+        return []
+    logger.info(
+        "conversation %s handed off as %s (category=%s reason=%s priority=%s)",
+        tracker.sender_id, ticket["number"], payload["category"], reason, payload["priority"],
+    )
+    dispatcher.utter_message(response="utter_ticket_created", ticket_number=ticket["number"])
+    tell_when_answered(dispatcher)
+    return [SlotSet("ticket_number", ticket["number"]), *clear_problem_slots()]
 
 
 class ActionCreateTicket(Action):
-    """Create the desk ticket and tell the customer its number."""
+    """Hand the conversation to a person at the customer's request (or when the bot is stuck)."""
 
     def __init__(self, client: Optional[DeskClient] = None) -> None:
         """Use ``client`` for the desk, or the process-wide client by default."""
@@ -57,18 +172,5 @@ class ActionCreateTicket(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
         """Post the ticket; on success share its number, otherwise apologise clearly."""
-        payload = ticket_payload(tracker)
-        try:
-            ticket = await (self._client or desk_client()).create_ticket(payload, idempotency_key(tracker))
-        except DeskUnavailable as exc:
-            logger.error("ticket for conversation %s not created: %s", tracker.sender_id, exc)
-            dispatcher.utter_message(response="utter_desk_unavailable")
-            return []
-        logger.info(
-            "conversation %s handed off as %s (%s)",
-            tracker.sender_id,
-            ticket["number"],
-            payload["category"],
-        )
-        dispatcher.utter_message(response="utter_ticket_created", ticket_number=ticket["number"])
-        return [SlotSet("ticket_number", ticket["number"]), SlotSet("order_number", None)]
+        reason = tracker.get_slot("handoff_reason") or "customer_request"
+        return await open_ticket(dispatcher, tracker, reason, client=self._client)

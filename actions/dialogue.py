@@ -1,0 +1,137 @@
+"""Small dialogue actions: answers the customer cannot give, fallbacks, the resolution question."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.desk_client import DeskClient
+from actions.handoff import clear_problem_slots, open_ticket
+from actions.order_access import order_repository
+from actions.order_facts import clock
+from actions.policy import policy
+from orders.repository import OrderRepository
+
+logger = logging.getLogger(__name__)
+
+
+class ActionCannotProvide(Action):
+    """The customer cannot give what the form asked for: go on without it."""
+
+    def __init__(self, repository: Optional[OrderRepository] = None) -> None:
+        """Use ``repository`` for orders (default: the process-wide one)."""
+        self._repository = repository
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_cannot_provide"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        """Offer recent orders in-app, or continue without the missing piece."""
+        requested = tracker.get_slot("requested_slot")
+        if requested == "order_number":
+            return await self._no_order_number(dispatcher, tracker)
+        if requested == "photos":
+            dispatcher.utter_message(response="utter_continue_without_photos")
+            return [SlotSet("photos", []), SlotSet("photos_unavailable", True)]
+        if requested == "phone_last4":
+            dispatcher.utter_message(response="utter_lookup_failed")
+            return [SlotSet("lookup_failed", True)]
+        if requested in ("payment_amount", "payment_method", "payment_time", "problem_time"):
+            dispatcher.utter_message(response="utter_continue_without_detail")
+            return [SlotSet(requested, "모름")]
+        dispatcher.utter_message(response="utter_default")
+        return []
+
+    async def _no_order_number(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+        customer = tracker.get_slot("customer_id")
+        if customer and not tracker.get_slot("recent_offered"):
+            orders = await (self._repository or order_repository()).recent_for_customer(customer, limit=3)
+            if orders:
+                buttons = [
+                    {
+                        "title": f"{o.store_name} ({clock(o.ordered_at, policy())})",
+                        "payload": f'/inform{{"order_number": "{o.number}"}}',
+                    }
+                    for o in orders
+                ]
+                buttons.append({"title": "목록에 없어요", "payload": "/dont_know"})
+                dispatcher.utter_message(response="utter_pick_recent_order", buttons=buttons)
+                return [SlotSet("recent_offered", True)]
+        dispatcher.utter_message(response="utter_continue_without_order_number")
+        return [SlotSet("order_unknown", True), SlotSet("order_number", None)]
+
+
+class ActionAskResolution(Action):
+    """Offer the remedies this case allows, as buttons."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_ask_resolution"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        """Delay: wait or refund. Quality: refund or redelivery."""
+        if tracker.get_slot("problem_category") == "delay":
+            dispatcher.utter_message(response="utter_ask_resolution_delay")
+        else:
+            dispatcher.utter_message(response="utter_ask_resolution_quality")
+        return []
+
+
+def consecutive_fallbacks(tracker: Tracker) -> int:
+    """How many of the customer's latest messages in a row were not understood."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent != "nlu_fallback":
+            break
+        count += 1
+    return count
+
+
+class ActionHandleFallback(Action):
+    """Not understood: ask with the categories as buttons; twice in a row, hand over."""
+
+    def __init__(self, client: Optional[DeskClient] = None) -> None:
+        """Use ``client`` for the desk (default: the process-wide one)."""
+        self._client = client
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_handle_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        """Clarify, or create a ticket after the policy's number of misunderstandings."""
+        if consecutive_fallbacks(tracker) >= policy().fallbacks_in_a_row:
+            dispatcher.utter_message(response="utter_handoff_not_understood")
+            return await open_ticket(dispatcher, tracker, "not_understood", client=self._client)
+        dispatcher.utter_message(response="utter_default")
+        return []
+
+
+class ActionStop(Action):
+    """The customer wants to stop: forget the current problem."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_stop"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        """Confirm and clear the problem's slots."""
+        dispatcher.utter_message(response="utter_stopped")
+        return clear_problem_slots()

@@ -1,0 +1,86 @@
+"""The bot's business rules, loaded from ``policy.yml``."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Tuple
+from zoneinfo import ZoneInfo
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Thresholds, priorities and business hours."""
+
+    timezone: ZoneInfo
+    late_after: timedelta
+    late_without_eta: timedelta
+    priorities: Dict[str, str]
+    open_days: Tuple[int, ...]
+    opens: time
+    closes: time
+    first_answer: timedelta
+    failed_validations_per_slot: int
+    fallbacks_in_a_row: int
+    phone_attempts: int
+    photos_min: int
+    photos_max: int
+
+    def priority(self, reason: str) -> str:
+        """The ticket priority for a handoff reason (``normal`` when unlisted)."""
+        return self.priorities.get(reason, "normal")
+
+    def is_open(self, moment: datetime) -> bool:
+        """Whether agents are working at ``moment``."""
+        local = moment.astimezone(self.timezone)
+        return local.weekday() in self.open_days and self.opens <= local.time() < self.closes
+
+    def next_opening(self, moment: datetime) -> datetime:
+        """The next time agents start working after ``moment`` (local time)."""
+        local = moment.astimezone(self.timezone)
+        for days in range(0, 8):
+            day = (local + timedelta(days=days)).date()
+            start = datetime.combine(day, self.opens, tzinfo=self.timezone)
+            if day.weekday() in self.open_days and start > local:
+                return start
+        raise ValueError("business_hours.days is empty")
+
+
+def _hhmm(text: str) -> time:
+    hours, minutes = str(text).split(":")
+    return time(int(hours), int(minutes))
+
+
+def parse_policy(raw: Dict[str, Any]) -> Policy:
+    """A policy from the YAML mapping (raises KeyError/ValueError when malformed)."""
+    hours = raw["business_hours"]
+    return Policy(
+        timezone=ZoneInfo(raw.get("timezone", "Asia/Seoul")),
+        late_after=timedelta(minutes=int(raw["delay"]["late_after_minutes"])),
+        late_without_eta=timedelta(minutes=int(raw["delay"]["late_without_eta_minutes"])),
+        priorities=dict(raw["priorities"]),
+        open_days=tuple(DAY_NAMES.index(day) for day in hours["days"]),
+        opens=_hhmm(hours["open"]),
+        closes=_hhmm(hours["close"]),
+        first_answer=timedelta(minutes=int(hours.get("first_answer_minutes", 30))),
+        failed_validations_per_slot=int(raw["handoff"]["failed_validations_per_slot"]),
+        fallbacks_in_a_row=int(raw["handoff"]["fallbacks_in_a_row"]),
+        phone_attempts=int(raw["handoff"]["phone_attempts"]),
+        photos_min=int(raw["photos"]["min"]),
+        photos_max=int(raw["photos"]["max"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def policy() -> Policy:
+    """The process-wide policy from ``BOT_POLICY_FILE`` (default ``policy.yml``)."""
+    path = Path(os.environ.get("BOT_POLICY_FILE", ROOT / "policy.yml"))
+    return parse_policy(yaml.safe_load(path.read_text(encoding="utf-8")))

@@ -1,0 +1,410 @@
+"""The problem form: find and verify the order, then collect what the category needs.
+
+Which slots are asked depends on the category and on what the order's records
+show (``required_slots``):
+
+* always: ``order_number`` (unless the customer has none), then
+  ``phone_last4`` until the order is verified (skipped when the channel
+  vouches for the customer's identity and the order is theirs);
+* delay: ``resolution`` when the order is late; ``problem_time`` without an order;
+* quality: ``photos`` and ``resolution``; ``problem_time`` without an order;
+* payment: ``payment_amount``, ``payment_method``, ``payment_time`` when the
+  records do not already explain the problem, or without an order.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+from datetime import datetime, timezone
+from typing import Any, Callable, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.attachments import attachments_of_latest_message
+from actions.order_access import order_repository
+from actions.order_facts import delay_facts, delay_message, payment_findings, payment_message
+from actions.policy import policy
+from actions.transcript import latest_user_timestamp
+from orders.model import Order
+from orders.repository import OrderRepository
+from support.amounts import parse_amount
+from support.korean_time import SEOUL, parse_time
+from support.order_numbers import normalize_order_number
+
+logger = logging.getLogger(__name__)
+
+ANSWER_INTENTS = {"inform", "delay", "quality", "payment"}
+PAYMENT_METHODS = (
+    ("카카오페이", "카카오페이"), ("카카오 페이", "카카오페이"), ("네이버페이", "네이버페이"),
+    ("네이버 페이", "네이버페이"), ("토스", "토스페이"), ("제로페이", "제로페이"),
+    ("지역화폐", "지역화폐"), ("온누리", "온누리상품권"), ("상품권", "상품권"), ("포인트", "포인트"),
+    ("휴대폰", "휴대폰 결제"), ("핸드폰", "휴대폰 결제"), ("계좌", "계좌이체"), ("무통장", "계좌이체"),
+    ("현금", "현금"), ("카드", "카드"), ("card", "카드"), ("페이", "간편결제"),
+)
+RESOLUTION_WORDS = (
+    ("재배달", "redelivery"), ("다시 보내", "redelivery"), ("다시 배달", "redelivery"),
+    ("환불", "refund"), ("취소", "refund"), ("돈 돌려", "refund"), ("refund", "refund"),
+    ("기다", "wait"), ("괜찮", "wait"),
+)
+_FOUR_DIGITS = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_DIGIT = re.compile(r"\d")
+
+
+def _message(tracker: Tracker) -> Dict[str, Any]:
+    return tracker.latest_message or {}
+
+
+def _intent(tracker: Tracker) -> Optional[str]:
+    return (_message(tracker).get("intent") or {}).get("name")
+
+
+def _text(tracker: Tracker) -> str:
+    return _message(tracker).get("text") or ""
+
+
+def _message_time(tracker: Tracker) -> datetime:
+    timestamp = latest_user_timestamp(tracker)
+    if timestamp is None:
+        return datetime.now(SEOUL)
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).astimezone(SEOUL)
+
+
+def _entity_texts(tracker: Tracker, name: str) -> List[str]:
+    return [e.get("text") or "" for e in _message(tracker).get("entities", []) if e.get("entity") == name]
+
+
+class ValidateProblemForm(FormValidationAction):
+    """Validation and extraction for ``problem_form``."""
+
+    def __init__(
+        self,
+        repository: Optional[OrderRepository] = None,
+        now: Optional[Callable[[], datetime]] = None,
+    ) -> None:
+        """Use ``repository`` for orders and ``now`` as the clock (defaults: the real ones)."""
+        self._repository = repository
+        self._now = now or (lambda: datetime.now(timezone.utc))
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "validate_problem_form"
+
+    @property
+    def repository(self) -> OrderRepository:
+        """The order repository in use."""
+        return self._repository or order_repository()
+
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Text]:
+        """The slots still relevant for this category and this order."""
+        slot = tracker.get_slot
+        if slot("handoff_reason") or slot("lookup_failed"):
+            return []
+        category = slot("problem_category") or "other"
+        no_order = bool(slot("order_unknown"))
+        slots: List[Text] = []
+        if not no_order:
+            slots.append("order_number")
+            if slot("order_number") and not slot("order_verified"):
+                return slots + ["phone_last4"]
+        finding = slot("order_finding")
+        if category == "delay":
+            if no_order:
+                slots.append("problem_time")
+            elif finding == "late":
+                slots.append("resolution")
+        elif category == "quality":
+            if no_order:
+                slots.append("problem_time")
+            slots += ["photos", "resolution"]
+        elif category == "payment" and (no_order or finding == "compare"):
+            slots += ["payment_amount", "payment_method", "payment_time"]
+        return slots
+
+    # -- failures -------------------------------------------------------------
+
+    def _fail(
+        self,
+        slot_name: str,
+        tracker: Tracker,
+        dispatcher: CollectingDispatcher,
+        response: str,
+        **kwargs: Any,
+    ) -> Dict[Text, Any]:
+        """Refuse a value; after too many refusals of one slot, hand over to a person."""
+        counts = dict(tracker.get_slot("failed_validations") or {})
+        counts[slot_name] = counts.get(slot_name, 0) + 1
+        result: Dict[Text, Any] = {slot_name: None, "failed_validations": counts}
+        if counts[slot_name] >= policy().failed_validations_per_slot:
+            dispatcher.utter_message(response="utter_too_many_failures")
+            result["handoff_reason"] = "validation_failed"
+        else:
+            dispatcher.utter_message(response=response, **kwargs)
+        return result
+
+    # -- order number -----------------------------------------------------------
+
+    async def extract_order_number(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Read an order number from the text when the entity mapping found none."""
+        if tracker.get_slot("requested_slot") != "order_number":
+            return {}
+        if _entity_texts(tracker, "order_number"):
+            return {}
+        found = normalize_order_number(_text(tracker))
+        if found:
+            return {"order_number": found}
+        if _DIGIT.search(_text(tracker)):
+            return {"order_number": _text(tracker).strip()[:40]}
+        if _intent(tracker) in ANSWER_INTENTS:
+            return {"order_number": None}
+        return {}
+
+    async def validate_order_number(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Format, existence and ownership; verified at once when the channel vouches."""
+        if slot_value is None:
+            return {"order_number": None}
+        values = slot_value if isinstance(slot_value, list) else [slot_value]
+        number = next((n for n in (normalize_order_number(str(v)) for v in values) if n), None)
+        if number is None:
+            return self._fail("order_number", tracker, dispatcher, "utter_order_number_invalid")
+        order = await self.repository.get(number)
+        if order is None:
+            return self._fail(
+                "order_number", tracker, dispatcher, "utter_order_number_not_found", order_number=number
+            )
+        reset = {
+            "order_number": number,
+            "order_verified": False,
+            "order_finding": None,
+            "resolution": None,
+            "phone_attempts": 0,
+        }
+        if number == tracker.get_slot("order_number") and tracker.get_slot("order_verified"):
+            return {"order_number": number}
+        customer = tracker.get_slot("customer_id")
+        if customer:
+            if order.customer_id != customer:
+                return self._fail("order_number", tracker, dispatcher, "utter_order_not_yours")
+            return {**reset, **self._verified(order, dispatcher, tracker)}
+        return reset
+
+    # -- identity ---------------------------------------------------------------
+
+    async def extract_phone_last4(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Four digits typed as the answer to the phone question."""
+        if tracker.get_slot("requested_slot") != "phone_last4":
+            return {}
+        text = _text(tracker)
+        found = _FOUR_DIGITS.findall(text)
+        if len(found) == 1 and not normalize_order_number(text):
+            return {"phone_last4": found[0]}
+        if _DIGIT.search(text):
+            dispatcher.utter_message(response="utter_phone_last4_format")
+            return {"phone_last4": None}
+        return {}
+
+    async def validate_phone_last4(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Compare with the order's phone number; three wrong answers end the lookup."""
+        if slot_value is None:
+            return {"phone_last4": None}
+        order = await self.repository.get(tracker.get_slot("order_number") or "")
+        if order is None:
+            return {"phone_last4": None, "order_number": None}
+        if hmac.compare_digest(str(slot_value), order.phone_last4()):
+            return {"phone_last4": "****", **self._verified(order, dispatcher, tracker)}
+        attempts = int(tracker.get_slot("phone_attempts") or 0) + 1
+        logger.info("conversation %s: wrong phone digits (attempt %d)", tracker.sender_id, attempts)
+        if attempts >= policy().phone_attempts:
+            dispatcher.utter_message(response="utter_lookup_failed")
+            return {"phone_last4": None, "phone_attempts": attempts, "lookup_failed": True}
+        dispatcher.utter_message(response="utter_phone_last4_wrong", attempts_left=policy().phone_attempts - attempts)
+        return {"phone_last4": None, "phone_attempts": attempts}
+
+    def _verified(self, order: Order, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        """The order is the customer's: say what its records show for this category."""
+        category = tracker.get_slot("problem_category")
+        now = self._now()
+        finding = "verified"
+        if category == "delay":
+            facts = delay_facts(order, now, policy())
+            dispatcher.utter_message(text=delay_message(order, facts, now, policy()))
+            finding = (
+                "delivered" if facts.delivered else "cancelled" if facts.cancelled
+                else "late" if facts.late else "on_time"
+            )
+        elif category == "payment":
+            findings = payment_findings(order)
+            dispatcher.utter_message(text=payment_message(order, findings, policy()))
+            finding = (
+                "double_charge" if findings.double_charge
+                else "charged_no_order" if findings.charged_no_order
+                else "refunded" if findings.refunded
+                else "compare"
+            )
+        elif category == "quality":
+            dispatcher.utter_message(response="utter_order_found", store=order.store_name)
+        return {"order_verified": True, "order_finding": finding}
+
+    # -- time ---------------------------------------------------------------------
+
+    async def extract_problem_time(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """The answer to "when" resolved against the message's own time."""
+        if tracker.get_slot("requested_slot") != "problem_time":
+            return {}
+        value = parse_time(_text(tracker), _message_time(tracker))
+        if value is not None:
+            return {"problem_time": value.isoformat()}
+        if _intent(tracker) in ANSWER_INTENTS or _DIGIT.search(_text(tracker)):
+            dispatcher.utter_message(response="utter_problem_time_unclear")
+            return {"problem_time": None}
+        return {}
+
+    async def validate_problem_time(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Resolve the entity's text against the message's time; no future times."""
+        if slot_value is None:
+            return {"problem_time": None}
+        texts = _entity_texts(tracker, "time")
+        moment = _message_time(tracker)
+        value = parse_time(texts[0], moment) if texts else None
+        if value is None:
+            try:
+                value = datetime.fromisoformat(str(slot_value))
+            except ValueError:
+                return self._fail("problem_time", tracker, dispatcher, "utter_problem_time_unclear")
+        if value > moment:
+            return self._fail("problem_time", tracker, dispatcher, "utter_problem_time_unclear")
+        return {"problem_time": value.isoformat()}
+
+    # -- photos ---------------------------------------------------------------------
+
+    async def extract_photos(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Images attached to the latest message (1 to the policy's maximum)."""
+        images = attachments_of_latest_message(tracker)
+        if not images:
+            if tracker.get_slot("requested_slot") == "photos" and _intent(tracker) in ANSWER_INTENTS:
+                dispatcher.utter_message(response="utter_photos_missing")
+                return {"photos": None}
+            return {}
+        maximum = policy().photos_max
+        if len(images) > maximum:
+            dispatcher.utter_message(response="utter_photos_too_many", maximum=maximum)
+        return {"photos": images[:maximum]}
+
+    async def validate_photos(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Keep the photos; an empty list means the customer could not send one."""
+        if slot_value is None:
+            return {"photos": None}
+        if slot_value:
+            dispatcher.utter_message(response="utter_photos_received", count=len(slot_value))
+        return {"photos": list(slot_value)}
+
+    # -- resolution -----------------------------------------------------------------
+
+    async def extract_resolution(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """The remedy the customer chose, from a button or their own words."""
+        if tracker.get_slot("requested_slot") != "resolution":
+            return {}
+        for entity in _message(tracker).get("entities", []):
+            if entity.get("entity") == "resolution":
+                return {"resolution": entity.get("value")}
+        text = _text(tracker).lower()
+        for word, value in RESOLUTION_WORDS:
+            if word in text:
+                return {"resolution": value}
+        return {}
+
+    async def validate_resolution(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Only the remedies offered for this case."""
+        category = tracker.get_slot("problem_category")
+        allowed = ("wait", "refund") if category == "delay" else ("refund", "redelivery")
+        if slot_value in allowed:
+            return {"resolution": slot_value}
+        return self._fail("resolution", tracker, dispatcher, "utter_resolution_unclear")
+
+    # -- payment details ----------------------------------------------------------
+
+    async def extract_payment_amount(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """A bare number typed as the amount (``23000``) when no amount entity was found."""
+        if tracker.get_slot("requested_slot") != "payment_amount" or _entity_texts(tracker, "amount"):
+            return {}
+        value = parse_amount(_text(tracker).replace("원", "").strip())
+        if value is not None:
+            return {"payment_amount": value}
+        if _DIGIT.search(_text(tracker)):
+            dispatcher.utter_message(response="utter_payment_amount_unclear")
+            return {"payment_amount": None}
+        return {}
+
+    async def validate_payment_amount(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """A positive number of won."""
+        if slot_value is None:
+            return {"payment_amount": None}
+        try:
+            amount = int(float(slot_value))
+        except (TypeError, ValueError):
+            return self._fail("payment_amount", tracker, dispatcher, "utter_payment_amount_unclear")
+        if not 0 < amount <= 10_000_000:
+            return self._fail("payment_amount", tracker, dispatcher, "utter_payment_amount_unclear")
+        return {"payment_amount": amount}
+
+    async def extract_payment_method(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """The payment method named in the answer."""
+        if tracker.get_slot("requested_slot") != "payment_method":
+            return {}
+        text = _text(tracker).lower()
+        for word, method in PAYMENT_METHODS:
+            if word in text:
+                return {"payment_method": method}
+        if _intent(tracker) in ANSWER_INTENTS and 0 < len(text.strip()) <= 30:
+            return {"payment_method": text.strip()}
+        return {}
+
+    async def extract_payment_time(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """When the payment was approved, resolved against the message's time."""
+        if tracker.get_slot("requested_slot") != "payment_time":
+            return {}
+        value = parse_time(_text(tracker), _message_time(tracker))
+        if value is not None:
+            return {"payment_time": value.isoformat()}
+        if _intent(tracker) in ANSWER_INTENTS or _DIGIT.search(_text(tracker)):
+            dispatcher.utter_message(response="utter_problem_time_unclear")
+            return {"payment_time": None}
+        return {}

@@ -1,0 +1,111 @@
+"""What happens when the problem form is complete: an answer or a ticket."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.desk_client import DeskClient
+from actions.handoff import clear_problem_slots, open_ticket
+from actions.order_access import order_repository
+from actions.order_facts import won
+from orders.repository import OrderRepository
+
+logger = logging.getLogger(__name__)
+
+
+def answered_by_bot(dispatcher: CollectingDispatcher) -> List[Dict[Text, Any]]:
+    """The bot settled the problem: forget it; the survey follows (``survey_due``)."""
+    return [*clear_problem_slots(), SlotSet("survey_due", True)]
+
+
+def handed_over(events: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """The problem went to a person (or the lookup ended): no survey now."""
+    return [*events, SlotSet("survey_due", False)]
+
+
+class ActionSubmitProblem(Action):
+    """Settle the collected problem: tell the customer what happens next."""
+
+    def __init__(self, repository: Optional[OrderRepository] = None, client: Optional[DeskClient] = None) -> None:
+        """Use these order and desk clients (defaults: the process-wide ones)."""
+        self._repository = repository
+        self._client = client
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_submit_problem"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        """Dispatch by category and by what the order's records showed."""
+        slot = tracker.get_slot
+        if slot("lookup_failed"):
+            return handed_over(clear_problem_slots())
+        if slot("handoff_reason"):
+            return await self._ticket(dispatcher, tracker, slot("handoff_reason"))
+        category = slot("problem_category")
+        if category == "delay":
+            return await self._delay(dispatcher, tracker)
+        if category == "quality":
+            reason = "quality_refund" if slot("resolution") == "refund" else "quality"
+            return await self._ticket(dispatcher, tracker, reason)
+        if category == "payment":
+            return await self._payment(dispatcher, tracker)
+        return await self._ticket(dispatcher, tracker, "customer_request")
+
+    async def _ticket(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, resolution: Optional[str] = None
+    ) -> List[Dict[Text, Any]]:
+        return handed_over(await open_ticket(dispatcher, tracker, reason, resolution, client=self._client))
+
+    async def _delay(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+        finding = tracker.get_slot("order_finding")
+        if tracker.get_slot("order_unknown"):
+            return await self._ticket(dispatcher, tracker, "delay_unknown_order")
+        if finding == "delivered":
+            dispatcher.utter_message(response="utter_delivered_not_received")
+            return await self._ticket(dispatcher, tracker, "delivered_not_received", "미수령 확인")
+        if finding == "late":
+            resolution = tracker.get_slot("resolution")
+            if resolution == "wait":
+                dispatcher.utter_message(response="utter_wait_acknowledged")
+                return answered_by_bot(dispatcher)
+            return await self._ticket(dispatcher, tracker, "delay_refund")
+        if finding == "cancelled":
+            dispatcher.utter_message(response="utter_order_cancelled_help")
+            return answered_by_bot(dispatcher)
+        return answered_by_bot(dispatcher)
+
+    async def _payment(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+        finding = tracker.get_slot("order_finding")
+        if finding == "double_charge":
+            dispatcher.utter_message(response="utter_payment_will_be_fixed")
+            return await self._ticket(dispatcher, tracker, "payment_double_charge", "중복 결제 취소")
+        if finding == "charged_no_order":
+            dispatcher.utter_message(response="utter_payment_will_be_fixed")
+            return await self._ticket(dispatcher, tracker, "payment_charged_no_order", "결제 취소")
+        if finding == "refunded":
+            return answered_by_bot(dispatcher)
+        if tracker.get_slot("order_unknown") or not tracker.get_slot("order_number"):
+            return await self._ticket(dispatcher, tracker, "payment_other")
+        repository = self._repository or order_repository()
+        order = await repository.get(tracker.get_slot("order_number"))
+        said = tracker.get_slot("payment_amount")
+        recorded = sum(p.amount for p in order.approved_payments) if order else None
+        if order is not None and said is not None and int(said) != recorded:
+            dispatcher.utter_message(
+                response="utter_payment_mismatch",
+                said=won(int(said)),
+                recorded=won(recorded),
+                difference=won(abs(int(said) - recorded)),
+            )
+            return await self._ticket(dispatcher, tracker, "payment_mismatch", "차액 확인 및 환불")
+        dispatcher.utter_message(response="utter_payment_matches")
+        return await self._ticket(dispatcher, tracker, "payment_other")
