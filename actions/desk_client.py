@@ -17,6 +17,15 @@ class DeskUnavailable(RuntimeError):
     """The desk could not be reached or refused the request."""
 
 
+class DeskRejected(DeskUnavailable):
+    """The desk answered with a 4xx: the request itself was not acceptable."""
+
+    def __init__(self, status: int, body: Any) -> None:
+        super().__init__(f"desk refused the request ({status}): {body}")
+        self.status = status
+        self.body = body
+
+
 class DeskClient:
     """Calls the desk; one pooled HTTP session per process, opened on first use."""
 
@@ -37,6 +46,8 @@ class DeskClient:
         try:
             async with self._http().post(url, json=body, headers=headers or {}) as response:
                 answer = await response.json(content_type=None)
+                if 400 <= response.status < 500:
+                    raise DeskRejected(response.status, answer)
                 if not 200 <= response.status < 300:
                     raise DeskUnavailable(f"desk answered {response.status} on {path}: {answer}")
                 return answer

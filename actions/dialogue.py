@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.category import current_category
 from actions.desk_client import DeskClient
 from actions.handoff import clear_problem_slots, open_ticket
 from actions.order_access import order_repository
@@ -80,7 +81,7 @@ class ActionAskResolution(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
         """Delay: wait or refund. Quality: refund or redelivery."""
-        if tracker.get_slot("problem_category") == "delay":
+        if current_category(tracker) == "delay":
             dispatcher.utter_message(response="utter_ask_resolution_delay")
         else:
             dispatcher.utter_message(response="utter_ask_resolution_quality")

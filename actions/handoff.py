@@ -11,11 +11,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.desk_client import DeskClient, DeskUnavailable, desk_client
+from actions.category import current_category
+from actions.desk_client import DeskClient, DeskRejected, DeskUnavailable, desk_client
 from actions.order_facts import day_and_clock
 from actions.policy import policy
 from actions.transcript import latest_user_timestamp, transcript_from_tracker
-from support.intents import CATEGORIES
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ PROBLEM_SLOTS = (
     "order_number", "order_unknown", "order_verified", "order_finding", "phone_last4",
     "phone_attempts", "lookup_failed", "problem_time", "photos", "photos_unavailable",
     "resolution", "payment_amount", "payment_method", "payment_time", "handoff_reason",
-    "failed_validations", "recent_offered",
+    "failed_validations", "recent_offered", "form_category",
 )
 RESOLUTION_LABELS = {"wait": "계속 기다리기", "refund": "환불 요청", "redelivery": "재배달 요청"}
 REASON_NOTES = {
@@ -60,7 +60,7 @@ def payment_details(tracker: Tracker) -> Optional[Dict[str, Any]]:
         "amount": tracker.get_slot("payment_amount"),
         "method": tracker.get_slot("payment_method"),
         "approved_at": tracker.get_slot("payment_time"),
-        "finding": tracker.get_slot("order_finding") if tracker.get_slot("problem_category") == "payment" else None,
+        "finding": tracker.get_slot("order_finding") if current_category(tracker) == "payment" else None,
     }
     details = {key: value for key, value in details.items() if value is not None}
     return details or None
@@ -68,9 +68,7 @@ def payment_details(tracker: Tracker) -> Optional[Dict[str, Any]]:
 
 def ticket_payload(tracker: Tracker, reason: str = "customer_request", resolution: Optional[str] = None) -> Dict[str, Any]:
     """What the desk needs to know, from the conversation's slots and events."""
-    category = tracker.get_slot("problem_category")
-    if category not in CATEGORIES:
-        category = "other"
+    category = current_category(tracker)
     transcript = transcript_from_tracker(tracker)
     customer_lines = [line["text"] for line in transcript if line["author"] == "customer"]
     notes = _notes(tracker, reason)
@@ -139,11 +137,21 @@ async def open_ticket(
     """Create the ticket, tell the customer its number and when a person answers."""
     client = client or desk_client()
     payload = ticket_payload(tracker, reason, resolution)
+    key = idempotency_key(tracker, reason)
     try:
         attachments = await _attachment_ids(client, tracker, payload)
         if attachments:
             payload["attachments"] = attachments
-        ticket = await client.create_ticket(payload, idempotency_key(tracker, reason))
+        try:
+            ticket = await client.create_ticket(payload, key)
+        except DeskRejected:
+            if not attachments:
+                raise
+            # photos the desk does not know: keep the ticket, note the photos
+            logger.warning("conversation %s: desk refused photo ids %s", tracker.sender_id, attachments)
+            payload.pop("attachments")
+            payload["summary"] = f"[고객이 보낸 사진 {len(attachments)}장을 확인하지 못함] {payload['summary']}"[:2000]
+            ticket = await client.create_ticket(payload, key)
     except DeskUnavailable as exc:
         logger.error("ticket for conversation %s not created: %s", tracker.sender_id, exc)
         dispatcher.utter_message(response="utter_desk_unavailable")

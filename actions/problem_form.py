@@ -21,11 +21,13 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.attachments import attachments_of_latest_message
+from actions.category import current_category
 from actions.order_access import order_repository
 from actions.order_facts import delay_facts, delay_message, payment_findings, payment_message
 from actions.policy import policy
@@ -94,6 +96,16 @@ class ValidateProblemForm(FormValidationAction):
         """The action's name in the domain."""
         return "validate_problem_form"
 
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        """Validate as usual; on the form's first turn, remember its category."""
+        if tracker.get_slot("form_category"):
+            return await super().run(dispatcher, tracker, domain)
+        category = current_category(tracker)
+        tracker.slots["form_category"] = category
+        return [SlotSet("form_category", category), *await super().run(dispatcher, tracker, domain)]
+
     @property
     def repository(self) -> OrderRepository:
         """The order repository in use."""
@@ -110,7 +122,7 @@ class ValidateProblemForm(FormValidationAction):
         slot = tracker.get_slot
         if slot("handoff_reason") or slot("lookup_failed"):
             return []
-        category = slot("problem_category") or "other"
+        category = current_category(tracker)
         no_order = bool(slot("order_unknown"))
         slots: List[Text] = []
         if not no_order:
@@ -240,7 +252,7 @@ class ValidateProblemForm(FormValidationAction):
 
     def _verified(self, order: Order, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         """The order is the customer's: say what its records show for this category."""
-        category = tracker.get_slot("problem_category")
+        category = current_category(tracker)
         now = self._now()
         finding = "verified"
         if category == "delay":
@@ -345,7 +357,7 @@ class ValidateProblemForm(FormValidationAction):
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         """Only the remedies offered for this case."""
-        category = tracker.get_slot("problem_category")
+        category = current_category(tracker)
         allowed = ("wait", "refund") if category == "delay" else ("refund", "redelivery")
         if slot_value in allowed:
             return {"resolution": slot_value}

@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.category import current_category
 from actions.desk_client import DeskClient
 from actions.handoff import clear_problem_slots, open_ticket
 from actions.order_access import order_repository
@@ -50,7 +51,7 @@ class ActionSubmitProblem(Action):
             return handed_over(clear_problem_slots())
         if slot("handoff_reason"):
             return await self._ticket(dispatcher, tracker, slot("handoff_reason"))
-        category = slot("problem_category")
+        category = current_category(tracker)
         if category == "delay":
             return await self._delay(dispatcher, tracker)
         if category == "quality":

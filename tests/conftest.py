@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import subprocess
 from pathlib import Path
 from typing import Dict, Iterator
 
@@ -45,7 +46,18 @@ def desk_server(processes, tmp_path_factory, service_token) -> Dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def stack(processes, desk_server, tmp_path_factory, service_token) -> Dict[str, str]:
+def orders_url(tmp_path_factory) -> str:
+    """A SQLite order database holding the shipped demo orders."""
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('orders') / 'orders.db'}"
+    completed = subprocess.run(
+        [str(BIN / "python"), "-m", "orders.seed", "--database-url", url], cwd=ROOT, capture_output=True, text=True
+    )
+    assert completed.returncode == 0, completed.stderr
+    return url
+
+
+@pytest.fixture(scope="session")
+def stack(processes, desk_server, orders_url, tmp_path_factory, service_token) -> Dict[str, str]:
     """Rasa, the action server and the desk, started once per test session."""
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make model` first (make test does)")
@@ -55,7 +67,12 @@ def stack(processes, desk_server, tmp_path_factory, service_token) -> Dict[str, 
     actions = processes.start(
         "actions",
         [str(BIN / "rasa"), "run", "actions", "--port", str(action_port), "--actions", "actions"],
-        {**common, "DESK_URL": desk_server["url"], "DESK_SERVICE_TOKEN": service_token},
+        {
+            **common,
+            "DESK_URL": desk_server["url"],
+            "DESK_SERVICE_TOKEN": service_token,
+            "ORDERS_DATABASE_URL": orders_url,
+        },
     )
     rasa = processes.start(
         "rasa",

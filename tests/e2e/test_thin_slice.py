@@ -2,63 +2,47 @@
 
 from __future__ import annotations
 
-import re
-import uuid
-
 import pytest
 
-from processes import http_json
+from conversation import TICKET_NUMBER, Conversation
 
 pytestmark = pytest.mark.e2e
 
-TICKET_NUMBER = re.compile(r"T-\d{8}-\d{4}")
-
-
-def say(stack, sender: str, text: str) -> list:
-    status, body = http_json(
-        "POST", f"{stack['rasa_url']}/webhooks/rest/webhook", {"sender": sender, "message": text}
-    )
-    assert status == 200, body
-    return body
-
-
-def texts(messages: list) -> str:
-    return "\n".join(m.get("text", "") for m in messages)
-
 
 def test_late_delivery_becomes_a_ticket_in_the_desk(stack):
-    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    chat = Conversation(stack)
 
-    first = say(stack, sender, "배달이 너무 늦어요")
-    assert "죄송" in texts(first)
-    assert "주문번호" in texts(first), "the bot must ask for the order number"
+    first = chat.say("배달이 너무 늦어요")
+    assert "죄송" in first
+    assert "주문번호" in first, "the bot must ask for the order number"
 
-    second = say(stack, sender, "주문번호는 ORD-261122-0042 이에요")
-    found = TICKET_NUMBER.search(texts(second))
-    assert found, f"no ticket number in {texts(second)!r}"
+    asked_phone = chat.say("주문번호는 ORD-261122-0102 이에요")
+    assert "뒤 4자리" in asked_phone
+    assert "엄마손" not in asked_phone, "no order detail before the customer is verified"
 
-    status, ticket = http_json(
-        "GET",
-        f"{stack['desk_url']}/api/tickets/{found.group(0)}",
-        headers={"Authorization": f"Bearer {stack['token']}"},
-    )
-    assert status == 200, ticket
+    status = chat.say("5678")
+    assert "늦어지고" in status and "엄마손 김밥" in status
+    assert "[계속 기다리기]" in status and "[환불 요청]" in status
+
+    done = chat.say("환불해 주세요")
+    ticket = chat.ticket(done)
     assert ticket["category"] == "delay"
-    assert ticket["order_number"] == "ORD-261122-0042"
+    assert ticket["priority"] == "high"
+    assert ticket["order_number"] == "ORD-261122-0102"
+    assert ticket["requested_resolution"] == "환불 요청"
     assert ticket["channel"] == "rest"
-    assert ticket["sender_id"] == sender
-    customer_lines = [line["text"] for line in ticket["transcript"] if line["author"] == "customer"]
-    assert customer_lines == ["배달이 너무 늦어요", "주문번호는 ORD-261122-0042 이에요"]
+    assert ticket["sender_id"] == chat.sender
+    assert chat.customer_lines(ticket) == ["배달이 너무 늦어요", "주문번호는 ORD-261122-0102 이에요", "5678", "환불해 주세요"]
     assert any(line["author"] == "bot" for line in ticket["transcript"])
 
 
 def test_malformed_order_number_is_asked_again_then_accepted(stack):
-    sender = f"e2e-{uuid.uuid4().hex[:8]}"
-    say(stack, sender, "음식이 아직도 안 왔어요")
+    chat = Conversation(stack)
+    chat.say("음식이 아직도 안 왔어요")
 
-    retry = say(stack, sender, "12345요")
-    assert "형식" in texts(retry), texts(retry)
-    assert not TICKET_NUMBER.search(texts(retry))
+    retry = chat.say("12345요")
+    assert "형식" in retry
+    assert not TICKET_NUMBER.search(retry)
 
-    done = say(stack, sender, "ord2611220042")
-    assert TICKET_NUMBER.search(texts(done)), texts(done)
+    accepted = chat.say("ord2611220102")
+    assert "뒤 4자리" in accepted

@@ -1,0 +1,200 @@
+"""Every conversation flow, held over the REST webhook against the real stack.
+
+The orders are the shipped demo orders (seeds/demo_orders.yml); phone digits are
+the last four of each order's customer.
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+
+import pytest
+
+from conversation import TICKET_NUMBER, Conversation, png_bytes, upload_photo
+from processes import free_port
+
+pytestmark = pytest.mark.e2e
+
+
+def test_order_on_time_gets_status_then_survey(stack):
+    chat = Conversation(stack)
+    asked = chat.say("ORD-261122-0101 주문한 거 언제 와요?")
+    assert "뒤 4자리" in asked, "the order number in the first message is used, then identity asked"
+    status = chat.say("5678")
+    assert "배달중" in status and "남았어요" in status
+    assert "⭐ 5" in status, "a settled problem is followed by the survey"
+    assert "남겨 주세요" in chat.say("5")
+    assert "감사" in chat.say("빨리 확인돼서 좋았어요")
+
+
+def test_delivered_but_not_received_is_an_urgent_ticket(stack):
+    chat = Conversation(stack)
+    chat.say("배달완료라고 뜨는데 음식을 못 받았어요")
+    chat.say("ORD-261122-0103")
+    reply = chat.say("5432")
+    assert "배달완료" in reply
+    ticket = chat.ticket(reply)
+    assert (ticket["category"], ticket["priority"]) == ("delay", "urgent")
+    assert ticket["order_number"] == "ORD-261122-0103"
+
+
+def test_late_order_customer_keeps_waiting(stack):
+    chat = Conversation(stack)
+    chat.say("주문한 지 한참 됐는데 안 와요")
+    chat.say("ORD-261122-0105")
+    offer = chat.say("0147")
+    assert "라이더가 배정되지 않았어요" in offer and "[계속 기다리기]" in offer
+    reply = chat.say('/inform{"resolution": "wait"}')
+    assert "기다려 주셔서" in reply and not TICKET_NUMBER.search(reply)
+
+
+def test_cold_food_with_uploaded_photo_ends_in_a_ticket_with_the_photo(stack):
+    photo_id = upload_photo(stack, png_bytes())
+    chat = Conversation(stack)
+    chat.say("치킨이 다 식어서 왔어요 ㅠㅠ")
+    chat.say("ORD-261122-0106")
+    asked = chat.say("5678")
+    assert "사진" in asked
+    got = chat.say("사진 보내요", metadata={"attachments": [{"type": "image", "id": photo_id}]})
+    assert "1장" in got and "[환불 요청]" in got
+    reply = chat.say("환불해 주세요")
+    ticket = chat.ticket(reply)
+    assert ticket["category"] == "quality"
+    assert ticket["requested_resolution"] == "환불 요청"
+    assert [a["id"] for a in ticket["attachments"]] == [photo_id]
+
+
+class _ImageHost(http.server.BaseHTTPRequestHandler):
+    body = png_bytes((10, 120, 200))
+
+    def do_GET(self):  # noqa: N802
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_photo_sent_as_a_channel_url_is_fetched_by_the_desk(stack):
+    port = free_port()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _ImageHost)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        chat = Conversation(stack)
+        chat.say("음식에서 머리카락이 나왔어요")
+        chat.say("ORD-261122-0106")
+        chat.say("5678")
+        url = f"http://127.0.0.1:{port}/kakao/photo.png"
+        chat.say("여기 사진이요", metadata={"attachments": [{"type": "image", "url": url}]})
+        ticket = chat.ticket(chat.say("재배달 해주세요"))
+    finally:
+        server.shutdown()
+    assert ticket["requested_resolution"] == "재배달 요청"
+    assert len(ticket["attachments"]) == 1
+
+
+def test_customer_without_photo_is_noted_in_the_ticket(stack):
+    chat = Conversation(stack)
+    chat.say("주문한 메뉴가 하나 빠졌어요")
+    chat.say("ORD-261122-0106")
+    chat.say("5678")
+    assert "사진 없이" in chat.say("/dont_know")
+    ticket = chat.ticket(chat.say("환불 요청할게요"))
+    assert "사진을 보낼 수 없다고" in ticket["summary"]
+
+
+def test_double_charge_is_found_and_becomes_a_high_priority_ticket(stack):
+    chat = Conversation(stack)
+    chat.say("결제가 두 번 됐어요")
+    chat.say("ORD-261122-0107")
+    reply = chat.say("0147")
+    assert "두 번 승인" in reply
+    ticket = chat.ticket(reply)
+    assert (ticket["category"], ticket["priority"]) == ("payment", "high")
+    assert ticket["payment_details"]["finding"] == "double_charge"
+
+
+def test_money_taken_for_a_cancelled_order(stack):
+    chat = Conversation(stack)
+    chat.say("주문이 취소됐는데 돈은 빠져나갔어요")
+    chat.say("ORD-261122-0108")
+    reply = chat.say("5432")
+    assert "취소됐는데" in reply
+    assert chat.ticket(reply)["priority"] == "high"
+
+
+def test_payment_details_are_compared_with_the_records(stack):
+    chat = Conversation(stack)
+    chat.say("결제 금액이 이상하게 나왔어요")
+    chat.say("ORD-261121-0111")
+    assert "금액" in chat.say("5432")
+    assert "수단" in chat.say("35,000원")
+    assert "승인된 시간" in chat.say("카드")
+    reply = chat.say("어제 저녁 7시쯤")
+    assert "2,000원 달라요" in reply
+    ticket = chat.ticket(reply)
+    assert ticket["payment_details"]["amount"] == 35000
+    assert ticket["payment_details"]["method"] == "카드"
+    assert ticket["payment_details"]["approved_at"]
+
+
+def test_refund_status_is_answered_from_the_records(stack):
+    chat = Conversation(stack)
+    chat.say("환불 받기로 했는데 언제 들어와요?")
+    chat.say("ORD-261121-0109")
+    reply = chat.say("5678")
+    assert "환불 처리됐어요" in reply and not TICKET_NUMBER.search(reply)
+
+
+def test_faq_question_in_the_middle_of_a_form_then_back(stack):
+    chat = Conversation(stack)
+    chat.say("배달이 너무 늦어요")
+    reply = chat.say("근데 상담원 상담 시간은 어떻게 돼요?")
+    assert "오전 9시" in reply and "주문번호" in reply
+    assert "뒤 4자리" in chat.say("ORD-261122-0102")
+
+
+def test_customer_can_ask_for_a_person_in_the_middle_of_a_form(stack):
+    chat = Conversation(stack)
+    chat.say("음식 상태가 이상해요")
+    ticket = chat.ticket(chat.say("그냥 상담원 연결해 주세요"))
+    assert ticket["category"] == "quality"
+    assert chat.customer_lines(ticket)[0] == "음식 상태가 이상해요"
+
+
+def test_customer_can_stop(stack):
+    chat = Conversation(stack)
+    chat.say("결제 오류가 났어요")
+    assert "멈출게요" in chat.say("그만할래요")
+
+
+def test_three_wrong_phone_answers_end_the_lookup_and_offer_an_agent(stack):
+    chat = Conversation(stack)
+    chat.say("배달이 안 와요")
+    chat.say("ORD-261122-0101")
+    assert "남은 기회 2번" in chat.say("1111")
+    chat.say("2222")
+    reply = chat.say("3333")
+    assert "본인 확인이 되지 않아" in reply and "[상담원 연결]" in reply
+    assert "배달중" not in reply
+    ticket = chat.ticket(chat.say("/request_agent"))
+    assert ticket["category"] == "delay"
+
+
+def test_customer_without_order_number_gets_a_ticket_saying_so(stack):
+    chat = Conversation(stack)
+    chat.say("배달이 아직도 안 왔어요")
+    assert "언제" in chat.say("주문번호는 모르겠어요")
+    ticket = chat.ticket(chat.say("40분 전에 시켰어요"))
+    assert ticket["order_number"] is None
+    assert ticket["problem_time"]
+    assert "주문번호 없이" in ticket["summary"]
+
+
+def test_faq_answered_directly(stack):
+    reply = Conversation(stack).say("고객센터 이메일 주소가 뭐예요?")
+    assert "이메일" in reply and "@" in reply
