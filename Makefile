@@ -53,7 +53,8 @@ run: $(MODEL) var/secrets.env ## install, train if needed, start Rasa (5005), ac
 	@echo ""
 	@echo "  Chat (REST):      curl -s localhost:5005/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"배달이 너무 늦어요\"}'"
 	@echo "  Chat (socket.io): http://localhost:5005/socket.io"
-	@echo "  Desk API:         http://localhost:5080/api/tickets   (token in var/secrets.env)"
+	@echo "  Agent console:    http://localhost:5080/console  (agent@example.com, password: DESK_DEMO_AGENT_PASSWORD in var/secrets.env)"
+	@echo "  Desk API:         http://localhost:5080/api/openapi.json   (service token: DESK_SERVICE_TOKEN in var/secrets.env)"
 	@echo "  Stop:             Ctrl-C"
 	@echo ""
 	$(BIN)/honcho start -f Procfile -e run.env,var/secrets.env

@@ -2,30 +2,71 @@
 
 from __future__ import annotations
 
+import asyncio
+import warnings
+
+import aiohttp
+from PIL import Image
 from sanic import Sanic
 from sanic.response import json
 
+from desk.agents.views import agents_bp, auth_bp
+from desk.attachments import storage
+from desk.attachments.images import MAX_BYTES, configure_pillow
+from desk.attachments.views import bp as attachments_bp
+from desk.attachments.views import uploads_bp
 from desk.config import DeskSettings
+from desk.console.views import bp as console_bp
 from desk.db import create_engine, create_sessionmaker
+from desk.deliveries.views import bp as deliveries_bp
 from desk.errors import handle_exception
+from desk.openapi import bp as openapi_bp
+from desk.ratings.views import bp as ratings_bp
+from desk.security import add_security_headers
+from desk.tickets.conversations import bp as conversations_bp
 from desk.tickets.views import bp as tickets_bp
+
+IMAGE_WORKERS = 2
+MULTIPART_OVERHEAD = 256 * 1024
 
 
 def create_app(settings: DeskSettings, name: str = "desk") -> Sanic:
-    """Build the desk app; the database engine is opened when the server starts."""
+    """Build the desk app; the database, HTTP client and storage are opened when it starts."""
     app = Sanic(name)
     app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.config.REQUEST_MAX_SIZE = MAX_BYTES + MULTIPART_OVERHEAD
     app.ctx.settings = settings
-    app.blueprint(tickets_bp)
+    for blueprint in (
+        tickets_bp,
+        conversations_bp,
+        auth_bp,
+        agents_bp,
+        uploads_bp,
+        attachments_bp,
+        deliveries_bp,
+        ratings_bp,
+        openapi_bp,
+        console_bp,
+    ):
+        app.blueprint(blueprint)
     app.error_handler.add(Exception, handle_exception)
+    app.register_middleware(add_security_headers, "response")
 
     @app.before_server_start
-    async def open_database(app: Sanic, _loop) -> None:
+    async def open_resources(app: Sanic, _loop) -> None:
         app.ctx.engine = create_engine(settings.database_url)
         app.ctx.sessions = create_sessionmaker(app.ctx.engine)
+        app.ctx.http = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=5), trust_env=False, auto_decompress=True
+        )
+        app.ctx.image_slots = asyncio.Semaphore(IMAGE_WORKERS)
+        configure_pillow()
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        await asyncio.get_running_loop().run_in_executor(None, storage.ensure_dir, settings.storage_dir)
 
     @app.after_server_stop
-    async def close_database(app: Sanic, _loop) -> None:
+    async def close_resources(app: Sanic, _loop) -> None:
+        await app.ctx.http.close()
         await app.ctx.engine.dispose()
 
     @app.get("/health")

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Tuple
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "var"
+DEFAULT_FETCH_HOSTS = ("127.0.0.1", "localhost")
+
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+}
+_DRIVER_MODULES = {"sqlite+aiosqlite": "aiosqlite", "postgresql+asyncpg": "asyncpg"}
 
 
 class ConfigError(RuntimeError):
@@ -17,6 +27,37 @@ class ConfigError(RuntimeError):
 def default_database_url(data_dir: Path) -> str:
     """The embedded default: a SQLite file under the data directory."""
     return f"sqlite+aiosqlite:///{data_dir / 'desk.db'}"
+
+
+def async_database_url(url: str) -> str:
+    """``url`` with an async driver: ``postgresql://`` becomes ``postgresql+asyncpg://``.
+
+    Raises:
+        ConfigError: when the async driver the URL needs is not installed.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ConfigError("DATABASE_URL must look like sqlite+aiosqlite:///path or postgresql://host/db")
+    scheme = _ASYNC_DRIVERS.get(scheme, scheme)
+    module = _DRIVER_MODULES.get(scheme)
+    if module is not None and importlib.util.find_spec(module) is None:
+        raise ConfigError(f"DATABASE_URL needs the Python package {module!r}, which is not installed.")
+    return f"{scheme}://{rest}"
+
+
+def _positive_number(env: Mapping[str, str], name: str, default: str) -> float:
+    text = env.get(name, default).strip()
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise ConfigError(f"{name} must be a positive number, got {text!r}")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    return env.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -29,22 +70,30 @@ class DeskSettings:
         service_token: bearer token the action server and Rasa present.
         host: interface to listen on.
         port: port to listen on.
+        storage_dir: where uploaded photos are kept (never served as a folder).
+        fetch_allowed_hosts: hosts ``POST /api/attachments/fetch`` may download from.
+        session_hours: how long an agent stays signed in.
+        cookie_secure: mark the session cookie ``Secure`` (set behind HTTPS).
     """
 
     database_url: str
     service_token: str
     host: str = "127.0.0.1"
     port: int = 5080
+    storage_dir: Path = DEFAULT_DATA_DIR / "uploads"
+    fetch_allowed_hosts: Tuple[str, ...] = DEFAULT_FETCH_HOSTS
+    session_hours: float = 8.0
+    cookie_secure: bool = False
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "DeskSettings":
         """Build settings from ``env`` (default: the process environment).
 
         Raises:
-            ConfigError: when the service token is missing or the port is not a number.
+            ConfigError: when the service token is missing or a value is malformed.
         """
         env = os.environ if env is None else env
-        data_dir = Path(env.get("DATA_DIR", PROJECT_ROOT / "var"))
+        data_dir = Path(env.get("DATA_DIR", DEFAULT_DATA_DIR))
         token = env.get("DESK_SERVICE_TOKEN", "").strip()
         if len(token) < 16:
             raise ConfigError(
@@ -54,9 +103,37 @@ class DeskSettings:
         port_text = env.get("DESK_PORT", "5080")
         if not port_text.isdigit():
             raise ConfigError(f"DESK_PORT must be a port number, got {port_text!r}")
+        hosts = tuple(
+            host.strip().lower()
+            for host in env.get("DESK_FETCH_ALLOWED_HOSTS", ",".join(DEFAULT_FETCH_HOSTS)).split(",")
+            if host.strip()
+        )
         return cls(
-            database_url=env.get("DATABASE_URL") or default_database_url(data_dir),
+            database_url=async_database_url(env.get("DATABASE_URL") or default_database_url(data_dir)),
             service_token=token,
             host=env.get("DESK_HOST", "127.0.0.1"),
             port=int(port_text),
+            storage_dir=Path(env.get("DESK_STORAGE_DIR") or data_dir / "uploads"),
+            fetch_allowed_hosts=hosts,
+            session_hours=_positive_number(env, "DESK_SESSION_HOURS", "8"),
+            cookie_secure=_flag(env, "DESK_COOKIE_SECURE"),
         )
+
+
+@dataclass(frozen=True)
+class DemoAgent:
+    """The agent ``serve``/``migrate`` create when DESK_DEMO_AGENT_* are set."""
+
+    email: str
+    password: str
+    name: str
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Optional["DemoAgent"]:
+        """The demo agent, or None when its email or password is not set."""
+        env = os.environ if env is None else env
+        email = env.get("DESK_DEMO_AGENT_EMAIL", "").strip()
+        password = env.get("DESK_DEMO_AGENT_PASSWORD", "")
+        if not email or not password:
+            return None
+        return cls(email=email, password=password, name=env.get("DESK_DEMO_AGENT_NAME", "데모 상담원"))

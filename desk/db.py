@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import sessionmaker
@@ -35,7 +36,17 @@ def create_engine(database_url: str) -> AsyncEngine:
     options = {"pool_pre_ping": True}
     if url.get_backend_name() != "sqlite":
         options.update(pool_recycle=1800, pool_size=5, max_overflow=10)
-    return create_async_engine(database_url, **options)
+    engine = create_async_engine(database_url, **options)
+    if url.get_backend_name() == "sqlite":
+        event.listen(engine.sync_engine, "connect", _enforce_sqlite_foreign_keys)
+    return engine
+
+
+def _enforce_sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    """SQLite checks foreign keys (and cascades) only when asked, per connection."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
 
 
 def create_sessionmaker(engine: AsyncEngine) -> sessionmaker:

@@ -6,7 +6,7 @@ import logging
 from typing import Any, Optional
 
 from sanic import Request
-from sanic.exceptions import SanicException
+from sanic.exceptions import PayloadTooLarge, SanicException
 from sanic.response import HTTPResponse, json
 
 logger = logging.getLogger(__name__)
@@ -33,8 +33,11 @@ def handle_exception(request: Request, exception: Exception) -> HTTPResponse:
     """Map every exception to a JSON error; unexpected ones are logged and become 500."""
     if isinstance(exception, ApiError):
         return json(error_body(exception.code, str(exception), exception.details), exception.status_code)
+    if isinstance(exception, PayloadTooLarge):
+        return json(error_body("payload_too_large", "The request body is too large."), 413)
     if isinstance(exception, SanicException):
         status = getattr(exception, "status_code", 500) or 500
         return json(error_body("http_error", str(exception)), status)
-    logger.exception("unhandled error on %s %s", request.method, request.path)
+    route = request.route.path if request.route is not None else "(no route)"
+    logger.exception("unhandled error on %s /%s", request.method, route)
     return json(error_body("internal_error", "Internal error; it has been logged."), 500)

@@ -1,11 +1,24 @@
-"""Tables of the desk: tickets, their message thread, and per-day numbering."""
+"""Tables of the desk: tickets and their thread, agents, photos, outbox and ratings."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Optional
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.types import TypeDecorator
 
 Base = declarative_base()
 
@@ -13,6 +26,32 @@ Base = declarative_base()
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(timezone.utc)
+
+
+class UtcDateTime(TypeDecorator):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no offset, so values are converted to UTC before they are
+    stored; naive values are taken to be UTC already.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[datetime], dialect) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Optional[datetime], dialect) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
 
 
 class Ticket(Base):
@@ -30,13 +69,20 @@ class Ticket(Base):
     sender_id = Column(String(200), nullable=False, index=True)
     customer_id = Column(String(100), nullable=True)
     order_number = Column(String(30), nullable=True, index=True)
-    problem_time = Column(DateTime(timezone=True), nullable=True)
+    problem_time = Column(UtcDateTime, nullable=True)
     requested_resolution = Column(String(40), nullable=True)
     payment_details = Column(JSON, nullable=True)
     summary = Column(Text, nullable=False, default="")
-    sla_due_at = Column(DateTime(timezone=True), nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+    sla_due_at = Column(UtcDateTime, nullable=False)
+    assigned_agent_id = Column(
+        ForeignKey("agents.id", ondelete="SET NULL", name="fk_tickets_assigned_agent"),
+        nullable=True,
+        index=True,
+    )
+    resolved_at = Column(UtcDateTime, nullable=True)
+    closed_at = Column(UtcDateTime, nullable=True)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UtcDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     messages = relationship(
         "TicketMessage",
@@ -44,20 +90,31 @@ class Ticket(Base):
         order_by="TicketMessage.id",
         cascade="all, delete-orphan",
     )
+    assigned_agent = relationship("Agent")
+    attachments = relationship("Attachment", back_populates="ticket", order_by="Attachment.created_at")
+    rating = relationship("Rating", back_populates="ticket", uselist=False)
 
 
 class TicketMessage(Base):
     """One line of a ticket's thread: said by the customer, the bot, an agent or the system."""
 
     __tablename__ = "ticket_messages"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "idempotency_key", name="uq_ticket_messages_idempotency"),
+    )
 
     id = Column(Integer, primary_key=True)
     ticket_id = Column(ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True)
     author = Column(String(10), nullable=False)
     text = Column(Text, nullable=False)
-    sent_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    sent_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    agent_id = Column(
+        ForeignKey("agents.id", ondelete="SET NULL", name="fk_ticket_messages_agent"), nullable=True
+    )
+    idempotency_key = Column(String(200), nullable=True)
 
     ticket = relationship("Ticket", back_populates="messages")
+    agent = relationship("Agent")
 
 
 class TicketCounter(Base):
@@ -67,3 +124,79 @@ class TicketCounter(Base):
 
     day = Column(String(8), primary_key=True)
     last_seq = Column(Integer, nullable=False)
+
+
+class Agent(Base):
+    """A person who works on tickets in the console."""
+
+    __tablename__ = "agents"
+
+    id = Column(Integer, primary_key=True)
+    email = Column(String(254), nullable=False, unique=True)
+    name = Column(String(100), nullable=False)
+    password_hash = Column(String(200), nullable=False)
+    is_active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class AgentSession(Base):
+    """A signed-in browser; only the SHA-256 of the cookie's token is stored."""
+
+    __tablename__ = "agent_sessions"
+
+    token_hash = Column(String(64), primary_key=True)
+    agent_id = Column(ForeignKey("agents.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    expires_at = Column(UtcDateTime, nullable=False, index=True)
+
+    agent = relationship("Agent")
+
+
+class Attachment(Base):
+    """A customer's photo, re-encoded and stored under a random id, with a thumbnail."""
+
+    __tablename__ = "attachments"
+
+    id = Column(String(64), primary_key=True)
+    ticket_id = Column(ForeignKey("tickets.id", ondelete="SET NULL"), nullable=True, index=True)
+    content_type = Column(String(30), nullable=False)
+    width = Column(Integer, nullable=False)
+    height = Column(Integer, nullable=False)
+    size_bytes = Column(Integer, nullable=False)
+    thumbnail_content_type = Column(String(30), nullable=False)
+    source = Column(String(10), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+    ticket = relationship("Ticket", back_populates="attachments")
+
+
+class Delivery(Base):
+    """Outbox row: an agent's reply waiting to be delivered to the customer through Rasa."""
+
+    __tablename__ = "deliveries"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True)
+    sender_id = Column(String(200), nullable=False)
+    channel = Column(String(40), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    delivered_at = Column(UtcDateTime, nullable=True, index=True)
+    attempts = Column(Integer, nullable=False, default=0)
+
+    ticket = relationship("Ticket")
+
+
+class Rating(Base):
+    """A customer's satisfaction with how a ticket was handled (1–5)."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="ck_ratings_range"),)
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, unique=True)
+    rating = Column(Integer, nullable=False)
+    comment = Column(Text, nullable=True)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+    ticket = relationship("Ticket", back_populates="rating")

@@ -38,6 +38,7 @@ def desk_server(processes, tmp_path_factory, service_token) -> Dict[str, str]:
         "DESK_PORT": str(port),
         "DESK_SERVICE_TOKEN": service_token,
         "DATABASE_URL": f"sqlite+aiosqlite:///{data_dir / 'desk.db'}",
+        "DESK_STORAGE_DIR": str(data_dir / "uploads"),
     }
     process = processes.start("desk", [str(BIN / "python"), "-m", "desk", "serve"], env)
     url = f"http://127.0.0.1:{port}"

@@ -1,18 +1,47 @@
-"""Ticket operations on the database, independent of HTTP."""
+"""Ticket creation, reading and search on the database, independent of HTTP."""
 
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
 
-from sqlalchemy import select
+from sqlalchemy import case, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from desk.attachments.service import link_to_ticket
 from desk.models import Ticket, TicketMessage, utcnow
 from desk.tickets.numbering import next_ticket_number
 from desk.tickets.schemas import PRIORITIES, TicketCreate
 from desk.tickets.sla import sla_due
+from desk.tickets.workflow import OPEN_STATUSES
+
+_DETAIL = (
+    selectinload(Ticket.messages).selectinload(TicketMessage.agent),
+    selectinload(Ticket.attachments),
+    selectinload(Ticket.rating),
+    selectinload(Ticket.assigned_agent),
+)
+
+PRIORITY_RANK = case(
+    *[(Ticket.priority == name, rank) for rank, name in enumerate(PRIORITIES)],
+    else_=len(PRIORITIES),
+)
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    """What ``GET /api/tickets`` may filter by; empty sequences mean any."""
+
+    statuses: Sequence[str] = ()
+    categories: Sequence[str] = ()
+    priorities: Sequence[str] = ()
+    channels: Sequence[str] = ()
+    text: Optional[str] = None
+    assigned_agent_id: Optional[int] = None
+    unassigned: bool = False
+    limit: int = 100
 
 
 async def find_by_idempotency_key(session: AsyncSession, key: str) -> Optional[Ticket]:
@@ -27,6 +56,9 @@ async def create_ticket(
 
     Returns:
         ``(ticket, created)``; ``created`` is False for a replayed call.
+
+    Raises:
+        ApiError: 422 when a listed attachment is unknown or belongs to another ticket.
     """
     existing = await find_by_idempotency_key(session, idempotency_key)
     if existing is not None:
@@ -39,12 +71,17 @@ async def create_ticket(
         sla_due_at=sla_due(data.priority, now),
         created_at=now,
         updated_at=now,
-        **data.dict(exclude={"transcript"}),
+        **data.dict(exclude={"transcript", "attachments"}),
     )
     ticket.messages = [
         TicketMessage(author=line.author, text=line.text, sent_at=line.sent_at or now)
         for line in data.transcript
     ]
+    try:
+        await link_to_ticket(session, ticket, data.attachments)
+    except Exception:
+        await session.rollback()
+        raise
     session.add(ticket)
     try:
         await session.commit()
@@ -59,24 +96,62 @@ async def create_ticket(
 
 
 async def get_ticket(session: AsyncSession, number: str) -> Optional[Ticket]:
-    """A ticket by its public number, with its thread loaded."""
+    """A ticket by its public number, with its thread, photos, rating and agent loaded."""
     return await session.scalar(
-        select(Ticket).where(Ticket.number == number).options(selectinload(Ticket.messages))
+        select(Ticket)
+        .where(Ticket.number == number)
+        .options(*_DETAIL)
+        .execution_options(populate_existing=True)
     )
 
 
-async def list_tickets(
-    session: AsyncSession,
-    status: Optional[str] = None,
-    category: Optional[str] = None,
-    limit: int = 100,
-) -> List[Ticket]:
-    """Tickets filtered by status and category, most urgent and earliest due first."""
-    query = select(Ticket)
-    if status:
-        query = query.where(Ticket.status == status)
-    if category:
-        query = query.where(Ticket.category == category)
-    tickets = (await session.scalars(query.order_by(Ticket.sla_due_at).limit(limit))).all()
-    rank = {name: index for index, name in enumerate(PRIORITIES)}
-    return sorted(tickets, key=lambda t: (rank[t.priority], t.sla_due_at))
+LIKE_ESCAPE = "!"
+
+
+def _like_pattern(text: str) -> str:
+    """``text`` as a LIKE pattern that matches it anywhere, wildcards taken literally."""
+    escaped = text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+    return f"%{escaped}%"
+
+
+async def list_tickets(session: AsyncSession, where: TicketFilter = TicketFilter()) -> List[Ticket]:
+    """Tickets matching ``where``, most urgent priority first, then earliest SLA due."""
+    query = select(Ticket).options(selectinload(Ticket.assigned_agent))
+    for column, values in (
+        (Ticket.status, where.statuses),
+        (Ticket.category, where.categories),
+        (Ticket.priority, where.priorities),
+        (Ticket.channel, where.channels),
+    ):
+        if values:
+            query = query.where(column.in_(list(values)))
+    if where.text:
+        pattern = _like_pattern(where.text)
+        in_transcript = select(TicketMessage.ticket_id).where(
+            TicketMessage.text.ilike(pattern, escape=LIKE_ESCAPE)
+        )
+        query = query.where(
+            or_(
+                Ticket.summary.ilike(pattern, escape=LIKE_ESCAPE),
+                Ticket.order_number.ilike(pattern, escape=LIKE_ESCAPE),
+                Ticket.number.ilike(pattern, escape=LIKE_ESCAPE),
+                Ticket.id.in_(in_transcript),
+            )
+        )
+    if where.assigned_agent_id is not None:
+        query = query.where(Ticket.assigned_agent_id == where.assigned_agent_id)
+    if where.unassigned:
+        query = query.where(Ticket.assigned_agent_id.is_(None))
+    query = query.order_by(PRIORITY_RANK, Ticket.sla_due_at, Ticket.id).limit(where.limit)
+    return list((await session.scalars(query)).all())
+
+
+async def find_open_ticket(session: AsyncSession, sender_id: str) -> Optional[Ticket]:
+    """The newest ticket of ``sender_id`` that is still open, fully loaded, if any."""
+    number = await session.scalar(
+        select(Ticket.number)
+        .where(Ticket.sender_id == sender_id, Ticket.status.in_(OPEN_STATUSES))
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(1)
+    )
+    return None if number is None else await get_ticket(session, number)

@@ -1,88 +1,209 @@
-"""HTTP routes of the ticket resource."""
+"""HTTP routes of the ticket resource: create, list, read, the life cycle and the thread."""
 
 from __future__ import annotations
 
 import logging
+from typing import Awaitable, Callable, List, Sequence
 
-from pydantic import ValidationError
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from desk.auth import require_service_token
+from desk.agents import service as agents
+from desk.auth import require_agent, require_agent_or_service, require_service_token
 from desk.errors import ApiError
-from desk.tickets import service
-from desk.tickets.schemas import CATEGORIES, STATUSES, TicketCreate, ticket_detail, ticket_summary
+from desk.http import idempotency_key, int_arg, parse_body
+from desk.models import Agent, Ticket
+from desk.tickets import lifecycle, service
+from desk.tickets.schemas import (
+    CATEGORIES,
+    PRIORITIES,
+    STATUSES,
+    AssignRequest,
+    MessageCreate,
+    ReplyCreate,
+    TicketCreate,
+    message_public,
+    ticket_detail,
+    ticket_summary,
+)
 
 logger = logging.getLogger(__name__)
 
 bp = Blueprint("tickets", url_prefix="/api/tickets", strict_slashes=False)
 
-MAX_IDEMPOTENCY_KEY = 200
+MAX_SEARCH = 200
 
 
-def _json_object(request: Request) -> dict:
-    try:
-        body = request.json
-    except Exception as exc:  # Sanic raises InvalidUsage on malformed JSON
-        raise ApiError(400, "malformed_json", "The request body is not valid JSON.") from exc
-    if not isinstance(body, dict):
-        raise ApiError(400, "malformed_json", "The request body must be a JSON object.")
-    return body
-
-
-def _idempotency_key(request: Request) -> str:
-    key = request.headers.get("idempotency-key", "").strip()
-    if not key:
-        raise ApiError(400, "missing_idempotency_key", "The Idempotency-Key header is required.")
-    if len(key) > MAX_IDEMPOTENCY_KEY:
-        raise ApiError(400, "invalid_idempotency_key", "The Idempotency-Key header is too long.")
-    return key
+async def _load(session: AsyncSession, number: str) -> Ticket:
+    ticket = await service.get_ticket(session, number)
+    if ticket is None:
+        raise ApiError(404, "ticket_not_found", f"No ticket numbered {number!r}.")
+    return ticket
 
 
 @bp.post("")
 @require_service_token
 async def create_ticket(request: Request) -> HTTPResponse:
     """Open a ticket; a repeated call with the same Idempotency-Key returns the first one."""
-    key = _idempotency_key(request)
-    try:
-        data = TicketCreate.parse_obj(_json_object(request))
-    except ValidationError as exc:
-        raise ApiError(422, "invalid_ticket", "The ticket is invalid.", exc.errors()) from exc
+    key = idempotency_key(request)
+    data = parse_body(request, TicketCreate, "invalid_ticket", "ticket")
     async with request.app.ctx.sessions() as session:
         ticket, created = await service.create_ticket(session, data, key)
-        ticket = await service.get_ticket(session, ticket.number)
+        ticket = await _load(session, ticket.number)
     logger.info(
-        "ticket %s %s (category=%s priority=%s channel=%s)",
+        "ticket %s %s (category=%s priority=%s channel=%s attachments=%d)",
         ticket.number,
         "created" if created else "replayed",
         ticket.category,
         ticket.priority,
         ticket.channel,
+        len(ticket.attachments),
     )
     return json(ticket_detail(ticket), status=201 if created else 200)
 
 
+def _choices(request: Request, name: str, allowed: Sequence[str]) -> List[str]:
+    """A filter of comma-separated values, each one of ``allowed``."""
+    text = request.args.get(name)
+    if text is None:
+        return []
+    values = [value.strip() for value in text.split(",") if value.strip()]
+    unknown = [value for value in values if value not in allowed]
+    if unknown or not values:
+        raise ApiError(400, "invalid_filter", f"{name} must be one or more of {', '.join(allowed)}")
+    return values
+
+
+def _ticket_filter(request: Request) -> service.TicketFilter:
+    text = (request.args.get("text") or "").strip()
+    if len(text) > MAX_SEARCH:
+        raise ApiError(400, "invalid_filter", f"text may have at most {MAX_SEARCH} characters")
+    channels = [c.strip() for c in (request.args.get("channel") or "").split(",") if c.strip()]
+    assigned = request.args.get("assigned")
+    if assigned not in (None, "me", "none"):
+        raise ApiError(400, "invalid_filter", "assigned must be me or none")
+    if assigned == "me" and request.ctx.agent is None:
+        raise ApiError(400, "invalid_filter", "assigned=me needs an agent session")
+    return service.TicketFilter(
+        statuses=_choices(request, "status", STATUSES),
+        categories=_choices(request, "category", CATEGORIES),
+        priorities=_choices(request, "priority", PRIORITIES),
+        channels=channels,
+        text=text or None,
+        assigned_agent_id=request.ctx.agent.id if assigned == "me" else None,
+        unassigned=assigned == "none",
+        limit=int_arg(request, "limit", 100, 1, 500),
+    )
+
+
 @bp.get("")
-@require_service_token
+@require_agent_or_service
 async def list_tickets(request: Request) -> HTTPResponse:
-    """Tickets ordered by priority and SLA, filtered by ``status`` and ``category``."""
-    status = request.args.get("status")
-    category = request.args.get("category")
-    if status is not None and status not in STATUSES:
-        raise ApiError(400, "invalid_filter", f"status must be one of {', '.join(STATUSES)}")
-    if category is not None and category not in CATEGORIES:
-        raise ApiError(400, "invalid_filter", f"category must be one of {', '.join(CATEGORIES)}")
+    """Tickets by priority then SLA due; filters: status, category, priority, channel, text, assigned."""
+    where = _ticket_filter(request)
     async with request.app.ctx.sessions() as session:
-        tickets = await service.list_tickets(session, status=status, category=category)
+        tickets = await service.list_tickets(session, where)
     return json({"tickets": [ticket_summary(t) for t in tickets]})
 
 
 @bp.get("/<number:str>")
-@require_service_token
+@require_agent_or_service
 async def get_ticket(request: Request, number: str) -> HTTPResponse:
-    """One ticket with its transcript."""
+    """One ticket with its transcript, photos and rating."""
     async with request.app.ctx.sessions() as session:
-        ticket = await service.get_ticket(session, number)
-    if ticket is None:
-        raise ApiError(404, "ticket_not_found", f"No ticket numbered {number!r}.")
+        ticket = await _load(session, number)
     return json(ticket_detail(ticket))
+
+
+Action = Callable[[AsyncSession, Ticket, Agent], Awaitable[None]]
+
+
+async def _act(request: Request, number: str, action: Action, name: str) -> HTTPResponse:
+    async with request.app.ctx.sessions() as session:
+        ticket = await _load(session, number)
+        await action(session, ticket, request.ctx.agent)
+        ticket = await _load(session, number)
+    logger.info("ticket %s %s by agent %s -> %s", number, name, request.ctx.agent.id, ticket.status)
+    return json(ticket_detail(ticket))
+
+
+@bp.post("/<number:str>/claim")
+@require_agent
+async def claim(request: Request, number: str) -> HTTPResponse:
+    """The signed-in agent takes the ticket."""
+    return await _act(request, number, lifecycle.claim, "claimed")
+
+
+@bp.post("/<number:str>/assign")
+@require_agent
+async def assign(request: Request, number: str) -> HTTPResponse:
+    """Give the ticket to the agent named by id or email."""
+    data = parse_body(request, AssignRequest, "invalid_assignment", "assignment")
+    async with request.app.ctx.sessions() as session:
+        if isinstance(data.agent, int):
+            agent = await agents.get_agent(session, data.agent)
+        else:
+            agent = await agents.find_by_email(session, data.agent)
+    if agent is None or not agent.is_active:
+        raise ApiError(422, "unknown_agent", "No active agent with that id or email.")
+
+    async def give(session: AsyncSession, ticket: Ticket, _by: Agent) -> None:
+        await lifecycle.assign(session, ticket, agent)
+
+    return await _act(request, number, give, f"assigned to agent {agent.id}")
+
+
+@bp.post("/<number:str>/reply")
+@require_agent
+async def reply(request: Request, number: str) -> HTTPResponse:
+    """The agent answers the customer; the answer is queued in the delivery outbox."""
+    data = parse_body(request, ReplyCreate, "invalid_reply", "reply")
+    async with request.app.ctx.sessions() as session:
+        ticket = await _load(session, number)
+        message, delivery = await lifecycle.reply(session, ticket, request.ctx.agent, data.text)
+        ticket = await _load(session, number)
+    logger.info("ticket %s replied by agent %s (delivery %s)", number, request.ctx.agent.id, delivery.id)
+    line = next(m for m in ticket.messages if m.id == message.id)
+    return json(
+        {"message": message_public(line), "delivery_id": delivery.id, "ticket": ticket_detail(ticket)},
+        status=201,
+    )
+
+
+@bp.post("/<number:str>/resolve")
+@require_agent
+async def resolve(request: Request, number: str) -> HTTPResponse:
+    """Mark the ticket resolved."""
+    return await _act(request, number, lifecycle.resolve, "resolved")
+
+
+@bp.post("/<number:str>/handback")
+@require_agent
+async def handback(request: Request, number: str) -> HTTPResponse:
+    """Hand the conversation back to the bot (the ticket becomes resolved)."""
+    return await _act(request, number, lifecycle.handback, "handed back")
+
+
+@bp.post("/<number:str>/close")
+@require_agent
+async def close(request: Request, number: str) -> HTTPResponse:
+    """Close a resolved ticket."""
+    return await _act(request, number, lifecycle.close, "closed")
+
+
+@bp.post("/<number:str>/messages")
+@require_service_token
+async def add_message(request: Request, number: str) -> HTTPResponse:
+    """Append what the customer, the bot or the system said while the ticket is open."""
+    key = idempotency_key(request)
+    data = parse_body(request, MessageCreate, "invalid_message", "message")
+    async with request.app.ctx.sessions() as session:
+        ticket = await _load(session, number)
+        message, created = await lifecycle.add_message(session, ticket, data, key)
+        ticket = await _load(session, number)
+    outcome = "added" if created else "replayed"
+    logger.info("ticket %s message %s %s (author=%s)", number, message.id, outcome, message.author)
+    line = next(m for m in ticket.messages if m.id == message.id)
+    body = {"message": message_public(line), "ticket": ticket_summary(ticket)}
+    return json(body, status=201 if created else 200)

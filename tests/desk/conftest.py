@@ -1,6 +1,8 @@
-"""A desk app on a fresh, migrated SQLite file for each test."""
+"""A desk app on a fresh, migrated SQLite file for each test, and helpers to sign in."""
 
 from __future__ import annotations
+
+import shutil
 
 import pytest
 from sanic import Sanic
@@ -13,13 +15,74 @@ Sanic.test_mode = True
 TOKEN = "test-token-0123456789abcdef"
 
 
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """A SQLite file migrated once per session; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "desk.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
 @pytest.fixture
-def desk_app(tmp_path):
+def settings(tmp_path, migrated_template) -> DeskSettings:
+    shutil.copyfile(migrated_template, tmp_path / "desk.db")
     url = f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
-    upgrade(url)
-    return create_app(DeskSettings(database_url=url, service_token=TOKEN), name=f"desk_{tmp_path.name}")
+    return DeskSettings(database_url=url, service_token=TOKEN, storage_dir=tmp_path / "uploads")
+
+
+@pytest.fixture
+def desk_app(settings, tmp_path):
+    return create_app(settings, name=f"desk_{tmp_path.name}")
 
 
 @pytest.fixture
 def auth():
     return {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+async def agent(settings) -> int:
+    """The id of an agent (see deskkit.AGENT_EMAIL / AGENT_PASSWORD)."""
+    from deskkit import make_agent
+
+    return await make_agent(settings.database_url)
+
+
+@pytest.fixture
+async def session_headers(desk_app, agent):
+    """Headers with a signed-in agent's session cookie."""
+    from deskkit import sign_in
+
+    return await sign_in(desk_app)
+
+
+DEMO_EMAIL = "demo-agent@example.com"
+DEMO_PASSWORD = "demo-password-1234"
+
+
+@pytest.fixture(scope="module")
+def console_desk(processes, tmp_path_factory):
+    """A real ``python -m desk serve`` on a free port, with a demo agent and its own files."""
+    from processes import BIN, free_port, wait_http
+
+    port = free_port()
+    data_dir = tmp_path_factory.mktemp("console-desk")
+    env = {
+        "DESK_PORT": str(port),
+        "DESK_SERVICE_TOKEN": TOKEN,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{data_dir / 'desk.db'}",
+        "DESK_STORAGE_DIR": str(data_dir / "uploads"),
+        "DESK_DEMO_AGENT_EMAIL": DEMO_EMAIL,
+        "DESK_DEMO_AGENT_PASSWORD": DEMO_PASSWORD,
+        "PYTHONUNBUFFERED": "1",
+    }
+    name = f"console-desk-{port}"
+    process = processes.start(name, [str(BIN / "python"), "-m", "desk", "serve"], env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{url}/health", 60, process)
+    except Exception:
+        print(processes.log(name))
+        raise
+    yield {"url": url, "token": TOKEN, "email": DEMO_EMAIL, "password": DEMO_PASSWORD}
+    processes.stop(name)

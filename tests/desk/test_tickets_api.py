@@ -124,3 +124,16 @@ async def test_bad_filter_is_a_400(desk_app, auth):
 async def test_health_needs_no_token(desk_app):
     _, response = await desk_app.asgi_client.get("/health")
     assert response.status == 200 and response.json == {"status": "ok"}
+
+
+async def test_concurrent_retries_create_one_ticket(desk_app, auth):
+    import asyncio
+
+    results = await asyncio.gather(
+        *(desk_app.asgi_client.post("/api/tickets", json=TICKET, headers=headers(auth, "race")) for _ in range(3))
+    )
+    responses = [response for _, response in results]
+    assert sorted(r.status for r in responses) == [200, 200, 201]
+    assert len({r.json["number"] for r in responses}) == 1
+    _, listed = await desk_app.asgi_client.get("/api/tickets", headers=auth)
+    assert len(listed.json["tickets"]) == 1

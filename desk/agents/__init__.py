@@ -1,0 +1,1 @@
+"""Agents: the people who work in the console, their passwords and sessions."""

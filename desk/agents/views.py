@@ -1,0 +1,62 @@
+"""HTTP routes of sign-in (``/api/auth``) and the agent list (``/api/agents``)."""
+
+from __future__ import annotations
+
+import logging
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, json
+
+from desk.agents import service, sessions
+from desk.agents.schemas import LoginRequest, agent_public
+from desk.auth import require_agent
+from desk.errors import ApiError
+from desk.http import parse_body
+
+logger = logging.getLogger(__name__)
+
+auth_bp = Blueprint("auth", url_prefix="/api/auth")
+agents_bp = Blueprint("agents", url_prefix="/api/agents", strict_slashes=False)
+
+
+@auth_bp.post("/login")
+async def login(request: Request) -> HTTPResponse:
+    """Check email and password; on success set the session cookie."""
+    data = parse_body(request, LoginRequest, "invalid_login", "sign-in request")
+    settings = request.app.ctx.settings
+    async with request.app.ctx.sessions() as session:
+        agent = await service.authenticate(session, data.email, data.password)
+        if agent is None:
+            logger.info("sign-in refused")
+            raise ApiError(401, "invalid_credentials", "The email or the password is wrong.")
+        token, expires_at = await sessions.open_session(session, agent, settings.session_hours)
+    logger.info("agent %s signed in", agent.id)
+    response = json({"agent": agent_public(agent), "expires_at": expires_at.isoformat()})
+    sessions.set_session_cookie(response, token, settings)
+    return response
+
+
+@auth_bp.post("/logout")
+async def logout(request: Request) -> HTTPResponse:
+    """End the current session (if any) and clear the cookie."""
+    async with request.app.ctx.sessions() as session:
+        await sessions.close_session(session, request.cookies.get(sessions.COOKIE_NAME, ""))
+    response = json({"status": "signed_out"})
+    sessions.clear_session_cookie(response, request.app.ctx.settings)
+    return response
+
+
+@auth_bp.get("/me")
+@require_agent
+async def me(request: Request) -> HTTPResponse:
+    """The signed-in agent."""
+    return json({"agent": agent_public(request.ctx.agent)})
+
+
+@agents_bp.get("")
+@require_agent
+async def list_agents(request: Request) -> HTTPResponse:
+    """Active agents, for assigning tickets."""
+    async with request.app.ctx.sessions() as session:
+        agents = await service.list_agents(session)
+    return json({"agents": [agent_public(agent) for agent in agents]})

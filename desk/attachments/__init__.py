@@ -1,0 +1,1 @@
+"""Attachments: customers' photos, checked by decoding, re-encoded, with thumbnails."""

@@ -1,0 +1,23 @@
+"""Serve the console page and its static files (no build step)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, file
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+bp = Blueprint("console", url_prefix="/console")
+bp.static("/static", str(STATIC_DIR), name="static")
+
+
+@bp.get("", strict_slashes=False)
+async def console(_request: Request) -> HTTPResponse:
+    """The console's single page."""
+    return await file(
+        STATIC_DIR / "index.html",
+        mime_type="text/html; charset=utf-8",
+        headers={"Cache-Control": "no-cache"},
+    )

@@ -1,0 +1,52 @@
+"""HTTP routes of the reply outbox, for the worker that delivers replies through Rasa."""
+
+from __future__ import annotations
+
+import logging
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, json
+
+from desk.auth import require_service_token
+from desk.deliveries import service
+from desk.errors import ApiError
+from desk.http import int_arg
+
+logger = logging.getLogger(__name__)
+
+bp = Blueprint("deliveries", url_prefix="/api/deliveries")
+
+
+@bp.get("/pending")
+@require_service_token
+async def pending(request: Request) -> HTTPResponse:
+    """Replies not delivered yet, oldest first (``limit`` 1–500, default 100)."""
+    limit = int_arg(request, "limit", 100, 1, 500)
+    async with request.app.ctx.sessions() as session:
+        rows = await service.pending(session, limit)
+    return json({"deliveries": [service.delivery_public(row) for row in rows]})
+
+
+async def _mark(request: Request, delivery_id: int, delivered: bool) -> HTTPResponse:
+    async with request.app.ctx.sessions() as session:
+        mark = service.mark_delivered if delivered else service.mark_failed
+        row = await mark(session, delivery_id)
+    if row is None:
+        raise ApiError(404, "delivery_not_found", f"No delivery with id {delivery_id}.")
+    outcome = "delivered" if delivered else "failed"
+    logger.info("delivery %s %s (attempts=%d)", delivery_id, outcome, row.attempts)
+    return json(service.delivery_public(row))
+
+
+@bp.post("/<delivery_id:int>/delivered")
+@require_service_token
+async def delivered(request: Request, delivery_id: int) -> HTTPResponse:
+    """Record that the reply reached the customer (repeating it is harmless)."""
+    return await _mark(request, delivery_id, delivered=True)
+
+
+@bp.post("/<delivery_id:int>/failed")
+@require_service_token
+async def failed(request: Request, delivery_id: int) -> HTTPResponse:
+    """Count a failed attempt; the row stays pending."""
+    return await _mark(request, delivery_id, delivered=False)

@@ -1,0 +1,1 @@
+"""Ratings: how satisfied a customer was with the handling of a ticket."""

@@ -1,0 +1,29 @@
+"""HTTP route of ratings."""
+
+from __future__ import annotations
+
+import logging
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, json
+
+from desk.auth import require_service_token
+from desk.http import parse_body
+from desk.ratings import service
+from desk.ratings.schemas import RatingCreate, rating_public
+
+logger = logging.getLogger(__name__)
+
+bp = Blueprint("ratings", url_prefix="/api/ratings", strict_slashes=False)
+
+
+@bp.post("")
+@require_service_token
+async def create_rating(request: Request) -> HTTPResponse:
+    """Record a customer's 1–5 rating (201; 200 when it replaces an earlier one)."""
+    data = parse_body(request, RatingCreate, "invalid_rating", "rating")
+    async with request.app.ctx.sessions() as session:
+        rating, ticket, created = await service.rate(session, data)
+    logger.info("ticket %s rated %d (%s)", ticket.number, rating.rating, "new" if created else "replaced")
+    body = {"ticket_number": ticket.number, **rating_public(rating)}
+    return json(body, status=201 if created else 200)

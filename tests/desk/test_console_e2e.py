@@ -1,0 +1,134 @@
+"""The agent console in headless Chromium against a real desk process."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+
+from deskkit import TICKET, gps_jpeg
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+XSS = '<img src=x onerror="window.__xss = 1"><script>window.__xss = 2</script>'
+
+
+@pytest.fixture(scope="module")
+def playwright():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def api(playwright, console_desk):
+    context = playwright.request.new_context(
+        base_url=console_desk["url"], extra_http_headers={"Authorization": f"Bearer {console_desk['token']}"}
+    )
+    yield context
+    context.dispose()
+
+
+def wait_until(page, predicate: str, timeout: float = 10.0) -> None:
+    """Poll ``predicate`` (page.wait_for_function would need 'unsafe-eval', which the CSP forbids)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(predicate):
+        assert time.monotonic() < deadline, f"timed out waiting for {predicate}"
+        page.wait_for_timeout(100)
+
+
+def open_ticket(api, sender: str, text: str, attachments=()) -> str:
+    body = {**TICKET, "sender_id": sender, "summary": text, "attachments": list(attachments),
+            "transcript": [{"author": "customer", "text": text}, {"author": "customer", "text": XSS}]}
+    response = api.post("/api/tickets", data=body, headers={"Idempotency-Key": uuid.uuid4().hex})
+    assert response.status == 201, response.text()
+    return response.json()["number"]
+
+
+def test_agent_signs_in_sees_the_queue_opens_a_ticket_replies_and_resolves(browser, api, console_desk):
+    uploaded = api.post("/api/uploads", multipart={"file": {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": gps_jpeg()}})
+    assert uploaded.status == 201, uploaded.text()
+    photo = uploaded.json()
+    sender = f"console-{uuid.uuid4().hex[:8]}"
+    number = open_ticket(api, sender, "짜장면이 다 식어서 왔어요", [photo["id"]])
+
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{console_desk['url']}/console")
+
+    page.fill("#login-email", console_desk["email"])
+    page.fill("#login-password", "wrong-password")
+    page.click("#login-submit")
+    page.wait_for_selector("#login-error:has-text('올바르지 않습니다')")
+
+    page.fill("#login-password", console_desk["password"])
+    page.click("#login-submit")
+    page.wait_for_selector("#app:not([hidden])")
+    item = page.locator(f'.queue-item[data-number="{number}"]')
+    item.wait_for()
+
+    # A ticket opened after sign-in shows up without a reload (the queue polls).
+    later = open_ticket(api, f"{sender}-2", "결제가 두 번 됐어요")
+    page.locator(f'.queue-item[data-number="{later}"]').wait_for(timeout=10000)
+
+    item.click()
+    page.wait_for_selector(f"#ticket-number:has-text('{number}')")
+    transcript = page.locator("#transcript")
+    assert "짜장면이 다 식어서 왔어요" in transcript.inner_text()
+    assert XSS in transcript.inner_text()  # shown as text ...
+    assert page.locator("#transcript img, #transcript script").count() == 0  # ... never as markup
+    assert page.evaluate("window.__xss") is None
+    assert "ORD-261122-0042" in page.locator("#ticket-fields").inner_text()
+
+    wait_until(page, "() => { const i = document.querySelector('#ticket-photos img');"
+                     " return Boolean(i && i.complete && i.naturalWidth > 0); }")
+    page.click("#ticket-photos .photo-thumb")
+    wait_until(page, "() => { const i = document.getElementById('photo-full');"
+                     " return document.getElementById('photo-dialog').open && i.complete && i.naturalWidth === 64; }")
+    page.click("#photo-close")
+
+    page.fill("#reply-text", "새 음식을 바로 보내 드릴게요")
+    page.click("#reply-send")
+    page.wait_for_selector("#transcript li.agent:has-text('새 음식을 바로 보내 드릴게요')")
+    page.wait_for_selector("#ticket-status:has-text('고객 응답 대기')")
+    pending = api.get("/api/deliveries/pending").json()["deliveries"]
+    assert any(d["ticket_number"] == number and d["text"] == "새 음식을 바로 보내 드릴게요" for d in pending)
+
+    page.click("#action-resolve")
+    page.wait_for_selector("#ticket-status:has-text('해결됨')")
+    assert api.get(f"/api/tickets/{number}").json()["status"] == "resolved"
+    assert page.is_disabled("#reply-send")
+    assert errors == []
+    page.close()
+
+
+def test_hand_back_to_the_bot(browser, api, console_desk):
+    number = open_ticket(api, f"handback-{uuid.uuid4().hex[:8]}", "상담원 연결해 주세요")
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{console_desk['url']}/console")
+    page.fill("#login-email", console_desk["email"])
+    page.fill("#login-password", console_desk["password"])
+    page.click("#login-submit")
+    page.locator(f'.queue-item[data-number="{number}"]').click()
+    page.wait_for_selector(f"#ticket-number:has-text('{number}')")
+    page.click("#action-handback")
+    page.wait_for_selector("#ticket-status:has-text('해결됨')")
+    page.wait_for_selector("#transcript li.system:has-text('챗봇')")
+    assert api.get(f"/api/tickets/{number}").json()["status"] == "resolved"
+    cookies = context.cookies()
+    [session] = [c for c in cookies if c["name"] == "desk_session"]
+    assert session["httpOnly"] and session["sameSite"] == "Strict"
+    page.click("#logout")
+    page.wait_for_selector("#login:not([hidden])")
+    context.close()

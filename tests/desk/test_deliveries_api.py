@@ -1,0 +1,71 @@
+"""The reply outbox the delivery worker reads: pending rows, delivered, failed."""
+
+from __future__ import annotations
+
+import pytest
+
+from deskkit import create_ticket
+
+
+@pytest.fixture
+async def delivery_id(desk_app, auth, session_headers):
+    number = (await create_ticket(desk_app, auth))["number"]
+    _, replied = await desk_app.asgi_client.post(
+        f"/api/tickets/{number}/reply", json={"text": "곧 연락드릴게요"}, headers=session_headers
+    )
+    return replied.json["delivery_id"]
+
+
+async def pending(app, auth, query=""):
+    _, response = await app.asgi_client.get(f"/api/deliveries/pending{query}", headers=auth)
+    return response
+
+
+async def test_delivered_rows_leave_the_pending_list(desk_app, auth, delivery_id):
+    assert [d["id"] for d in (await pending(desk_app, auth)).json["deliveries"]] == [delivery_id]
+    _, done = await desk_app.asgi_client.post(f"/api/deliveries/{delivery_id}/delivered", headers=auth)
+    assert done.status == 200
+    assert done.json["delivered_at"] is not None and done.json["attempts"] == 1
+    _, again = await desk_app.asgi_client.post(f"/api/deliveries/{delivery_id}/delivered", headers=auth)
+    assert again.status == 200 and again.json["delivered_at"] == done.json["delivered_at"]
+    assert again.json["attempts"] == 1
+    assert (await pending(desk_app, auth)).json["deliveries"] == []
+
+
+async def test_failed_attempts_are_counted_and_stay_pending(desk_app, auth, delivery_id):
+    for expected in (1, 2):
+        _, failed = await desk_app.asgi_client.post(f"/api/deliveries/{delivery_id}/failed", headers=auth)
+        assert failed.status == 200 and failed.json["attempts"] == expected
+    [row] = (await pending(desk_app, auth)).json["deliveries"]
+    assert row["attempts"] == 2 and row["delivered_at"] is None
+
+
+async def test_pending_is_oldest_first_and_limited(desk_app, auth, session_headers):
+    number = (await create_ticket(desk_app, auth))["number"]
+    for text in ("하나", "둘", "셋"):
+        await desk_app.asgi_client.post(f"/api/tickets/{number}/reply", json={"text": text}, headers=session_headers)
+    assert [d["text"] for d in (await pending(desk_app, auth)).json["deliveries"]] == ["하나", "둘", "셋"]
+    assert [d["text"] for d in (await pending(desk_app, auth, "?limit=2")).json["deliveries"]] == ["하나", "둘"]
+
+
+@pytest.mark.parametrize("query", ["?limit=0", "?limit=abc", "?limit=501", "?limit=-1"])
+async def test_bad_limits_are_a_400(desk_app, auth, query):
+    response = await pending(desk_app, auth, query)
+    assert response.status == 400 and response.json["error"]["code"] == "invalid_argument"
+
+
+@pytest.mark.parametrize("action", ["delivered", "failed"])
+async def test_unknown_delivery_is_a_404(desk_app, auth, action):
+    _, response = await desk_app.asgi_client.post(f"/api/deliveries/424242/{action}", headers=auth)
+    assert response.status == 404 and response.json["error"]["code"] == "delivery_not_found"
+
+
+async def test_non_numeric_id_is_a_404(desk_app, auth):
+    _, response = await desk_app.asgi_client.post("/api/deliveries/abc/delivered", headers=auth)
+    assert response.status == 404
+
+
+async def test_outbox_needs_the_service_token(desk_app, session_headers, delivery_id):
+    assert (await pending(desk_app, session_headers)).status == 401
+    _, response = await desk_app.asgi_client.post(f"/api/deliveries/{delivery_id}/delivered", headers=session_headers)
+    assert response.status == 401
