@@ -11,7 +11,7 @@ MODEL := models/support-bot.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data addons support -name '*.yml' -o -name '*.py' 2>/dev/null)
 FILE ?=
 
-.PHONY: help install model train seed run shell test eval bench lock clean
+.PHONY: help install model train seed secrets run shell test eval bench lock clean
 
 help: ## list the commands
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -41,13 +41,13 @@ train: ## train the model now, even if nothing changed
 	@rm -f $(MODEL)
 	@$(MAKE) --no-print-directory $(MODEL)
 
-var/secrets.env:
-	@bash scripts/secrets.sh $@
+secrets:
+	@bash scripts/secrets.sh var/secrets.env
 
 seed: $(INSTALLED) ## load demo orders (seeds/demo_orders.yml, or FILE=path) into the order database
 	@set -a; source run.env; set +a; $(BIN)/python -m orders.seed $(FILE)
 
-run: $(MODEL) var/secrets.env ## install, train if needed, start Rasa (5005), actions (5055) and the desk (5080)
+run: $(MODEL) secrets ## install, train if needed, start Rasa (5005), actions (5055) and the desk (5080)
 	@set -a; source run.env; source var/secrets.env; set +a; $(BIN)/python -m desk migrate >/dev/null
 	@set -a; source run.env; set +a; $(BIN)/python -m orders.seed $(FILE)
 	@echo ""
@@ -59,7 +59,7 @@ run: $(MODEL) var/secrets.env ## install, train if needed, start Rasa (5005), ac
 	@echo ""
 	$(BIN)/honcho start -f Procfile -e run.env,var/secrets.env
 
-shell: $(MODEL) var/secrets.env ## chat with the bot in the terminal (starts actions and desk in the background)
+shell: $(MODEL) secrets ## chat with the bot in the terminal (starts actions and desk in the background)
 	@set -a; source run.env; set +a; $(BIN)/python -m orders.seed $(FILE)
 	@bash scripts/shell.sh
 

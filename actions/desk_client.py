@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
+from urllib.parse import quote
 
 import aiohttp
 
@@ -69,6 +70,41 @@ class DeskClient:
     async def rate(self, rating: Dict[str, Any]) -> Dict[str, Any]:
         """Store a satisfaction rating (ticket number or sender id, 1–5, comment)."""
         return await self._post("/api/ratings", rating)
+
+    async def _get(self, path: str, params: Optional[Dict[str, str]] = None) -> Optional[Dict[str, Any]]:
+        """GET ``path``; None for a 404."""
+        url = f"{self._config.desk_url}{path}"
+        try:
+            async with self._http().get(url, params=params or {}) as response:
+                answer = await response.json(content_type=None)
+                if response.status == 404:
+                    return None
+                if not 200 <= response.status < 300:
+                    raise DeskUnavailable(f"desk answered {response.status} on {path}: {answer}")
+                return answer
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            raise DeskUnavailable(f"desk unreachable at {url}: {exc!r}") from exc
+
+    async def open_ticket_of(self, sender_id: str) -> Optional[Dict[str, Any]]:
+        """The customer's open ticket, or None once it is resolved or closed."""
+        return await self._get(f"/api/conversations/{quote(sender_id, safe='')}/open-ticket")
+
+    async def append_message(self, number: str, text: str, idempotency_key: str) -> Dict[str, Any]:
+        """Add the customer's message to the ticket's thread (once per key)."""
+        return await self._post(
+            f"/api/tickets/{quote(number, safe='')}/messages",
+            {"author": "customer", "text": text},
+            {"Idempotency-Key": idempotency_key},
+        )
+
+    async def pending_deliveries(self, sender_id: str) -> List[Dict[str, Any]]:
+        """Agent replies and notices not yet delivered to this customer, oldest first."""
+        answer = await self._get("/api/deliveries/pending", {"sender_id": sender_id})
+        return (answer or {}).get("deliveries", [])
+
+    async def mark_delivered(self, delivery_id: int) -> None:
+        """Record that a reply reached the customer."""
+        await self._post(f"/api/deliveries/{int(delivery_id)}/delivered", {})
 
     async def close(self) -> None:
         """Close the HTTP session."""

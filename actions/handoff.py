@@ -162,7 +162,11 @@ async def open_ticket(
     )
     dispatcher.utter_message(response="utter_ticket_created", ticket_number=ticket["number"])
     tell_when_answered(dispatcher)
-    return [SlotSet("ticket_number", ticket["number"]), *clear_problem_slots()]
+    return [
+        SlotSet("ticket_number", ticket["number"]),
+        SlotSet("handoff_ticket", ticket["number"]),
+        *clear_problem_slots(),
+    ]
 
 
 class ActionCreateTicket(Action):

@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 def answered_by_bot(dispatcher: CollectingDispatcher) -> List[Dict[Text, Any]]:
     """The bot settled the problem: forget it; the survey follows (``survey_due``)."""
-    return [*clear_problem_slots(), SlotSet("survey_due", True)]
+    return [*clear_problem_slots(), SlotSet("survey_due", True), SlotSet("survey_ticket", None)]
 
 
 def handed_over(events: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:

@@ -73,7 +73,7 @@ class ValidateSurveyForm(FormValidationAction):
 
 
 class ActionSubmitSurvey(Action):
-    """Store the rating with the conversation (and its ticket, if any) and say thanks."""
+    """Store the rating with the ticket a person resolved, or as a rating of the bot's answer."""
 
     def __init__(self, client: Optional[DeskClient] = None) -> None:
         """Use ``client`` for the desk (default: the process-wide one)."""
@@ -90,14 +90,18 @@ class ActionSubmitSurvey(Action):
         comment = tracker.get_slot("survey_comment")
         rating = {
             "sender_id": tracker.sender_id,
-            "ticket_number": tracker.get_slot("ticket_number"),
+            "ticket_number": tracker.get_slot("survey_ticket"),
             "rating": tracker.get_slot("survey_rating"),
             "comment": None if comment in (None, SKIP) else comment,
-            "channel": tracker.get_latest_input_channel() or "unknown",
         }
         try:
             await (self._client or desk_client()).rate({k: v for k, v in rating.items() if v is not None})
         except DeskUnavailable as exc:
             logger.error("rating of conversation %s not stored: %s", tracker.sender_id, exc)
         dispatcher.utter_message(response="utter_survey_thanks")
-        return [SlotSet("survey_rating", None), SlotSet("survey_comment", None), SlotSet("survey_due", None)]
+        return [
+            SlotSet("survey_rating", None),
+            SlotSet("survey_comment", None),
+            SlotSet("survey_due", None),
+            SlotSet("survey_ticket", None),
+        ]

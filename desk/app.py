@@ -19,6 +19,7 @@ from desk.config import DeskSettings
 from desk.console.views import bp as console_bp
 from desk.db import create_engine, create_sessionmaker
 from desk.deliveries.views import bp as deliveries_bp
+from desk.deliveries.pusher import start_pusher
 from desk.errors import handle_exception
 from desk.openapi import bp as openapi_bp
 from desk.ratings.views import bp as ratings_bp
@@ -63,6 +64,15 @@ def create_app(settings: DeskSettings, name: str = "desk") -> Sanic:
         configure_pillow()
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         await asyncio.get_running_loop().run_in_executor(None, storage.ensure_dir, settings.storage_dir)
+
+    @app.after_server_start
+    async def start_delivery_pusher(app: Sanic, _loop) -> None:
+        app.ctx.pusher = start_pusher(app, settings.rasa_url, settings.rasa_token)
+
+    @app.before_server_stop
+    async def stop_delivery_pusher(app: Sanic, _loop) -> None:
+        if getattr(app.ctx, "pusher", None) is not None:
+            app.ctx.pusher.cancel()
 
     @app.after_server_stop
     async def close_resources(app: Sanic, _loop) -> None:

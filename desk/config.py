@@ -74,6 +74,8 @@ class DeskSettings:
         fetch_allowed_hosts: hosts ``POST /api/attachments/fetch`` may download from.
         session_hours: how long an agent stays signed in.
         cookie_secure: mark the session cookie ``Secure`` (set behind HTTPS).
+        rasa_url: Rasa's HTTP API, to push agent replies (``RASA_URL``); None: no pushing.
+        rasa_token: Rasa's API token (``RASA_TOKEN``, secret).
     """
 
     database_url: str
@@ -84,6 +86,8 @@ class DeskSettings:
     fetch_allowed_hosts: Tuple[str, ...] = DEFAULT_FETCH_HOSTS
     session_hours: float = 8.0
     cookie_secure: bool = False
+    rasa_url: Optional[str] = None
+    rasa_token: Optional[str] = None
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "DeskSettings":
@@ -117,6 +121,8 @@ class DeskSettings:
             fetch_allowed_hosts=hosts,
             session_hours=_positive_number(env, "DESK_SESSION_HOURS", "8"),
             cookie_secure=_flag(env, "DESK_COOKIE_SECURE"),
+            rasa_url=env.get("RASA_URL") or None,
+            rasa_token=env.get("RASA_TOKEN") or None,
         )
 
 

@@ -179,6 +179,7 @@ class Delivery(Base):
     ticket_id = Column(ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True)
     sender_id = Column(String(200), nullable=False)
     channel = Column(String(40), nullable=False)
+    kind = Column(String(10), nullable=False, default="reply", server_default="reply")
     text = Column(Text, nullable=False)
     created_at = Column(UtcDateTime, nullable=False, default=utcnow)
     delivered_at = Column(UtcDateTime, nullable=True, index=True)
@@ -188,13 +189,14 @@ class Delivery(Base):
 
 
 class Rating(Base):
-    """A customer's satisfaction with how a ticket was handled (1–5)."""
+    """A customer's satisfaction (1–5) with a ticket, or with the bot's own answer (no ticket)."""
 
     __tablename__ = "ratings"
     __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="ck_ratings_range"),)
 
     id = Column(Integer, primary_key=True)
-    ticket_id = Column(ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, unique=True)
+    ticket_id = Column(ForeignKey("tickets.id", ondelete="CASCADE"), nullable=True, unique=True)
+    sender_id = Column(String(200), nullable=True, index=True)
     rating = Column(Integer, nullable=False)
     comment = Column(Text, nullable=True)
     created_at = Column(UtcDateTime, nullable=False, default=utcnow)

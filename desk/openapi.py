@@ -117,6 +117,7 @@ DELIVERY = {
         "ticket_number": STRING,
         "sender_id": STRING,
         "channel": STRING,
+        "kind": {"type": "string", "enum": ["reply", "resolved"]},
         "text": STRING,
         "created_at": TIME,
         "delivered_at": _nullable(TIME),
@@ -411,7 +412,10 @@ def build_document() -> Dict[str, Any]:
                 "Agent replies not delivered yet, oldest first",
                 SERVICE,
                 {"200": _json(_obj(deliveries=_array("Delivery")), "Pending rows.")},
-                parameters=[_query("limit", "1–500, default 100", {"type": "integer"})],
+                parameters=[
+                    _query("limit", "1–500, default 100", {"type": "integer"}),
+                    _query("sender_id", "only this customer's deliveries", {"type": "string"}),
+                ],
                 errors=(400, 401),
             )
         },
@@ -435,7 +439,7 @@ def build_document() -> Dict[str, Any]:
         },
         "/api/ratings": {
             "post": _operation(
-                "Rate a ticket 1–5 (by number, or the sender's latest ticket)",
+                "Rate a ticket 1–5 (by number), or the bot's own answer (sender_id alone)",
                 SERVICE,
                 {
                     "201": _json(RATED, "Stored."),

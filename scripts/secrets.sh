@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Create var/secrets.env once: a random service token and the demo agent's password.
+# Create or complete var/secrets.env: random secrets for the local run, each made once.
 # Never committed (var/ is ignored by git).
 set -euo pipefail
 file=${1:-var/secrets.env}
 mkdir -p "$(dirname "$file")"
-if [ ! -s "$file" ]; then
-  umask 077
-  random() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
-  {
-    printf 'DESK_SERVICE_TOKEN=%s\n' "$(random 24)"
-    printf 'DESK_DEMO_AGENT_PASSWORD=%s\n' "$(random 8)"
-  } > "$file"
-  echo "created $file (desk service token, demo agent password)"
-fi
+umask 077
+touch "$file"
+random() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
+add() {
+  if ! grep -q "^$1=" "$file"; then
+    printf '%s=%s\n' "$1" "$(random "$2")" >> "$file"
+    echo "created $1 in $file"
+  fi
+}
+add DESK_SERVICE_TOKEN 24        # the action server and Rasa call the desk with it
+add DESK_DEMO_AGENT_PASSWORD 8   # sign-in of agent@example.com at /console
+add RASA_TOKEN 24                # Rasa's HTTP API (the desk pushes agent replies)

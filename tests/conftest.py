@@ -29,14 +29,33 @@ def processes(tmp_path_factory) -> Iterator[Processes]:
     group.stop_all()
 
 
+DEMO_AGENT = {"email": "agent@example.com", "password": "test-agent-password"}
+
+
 @pytest.fixture(scope="session")
-def desk_server(processes, tmp_path_factory, service_token) -> Dict[str, str]:
-    """A real desk process on a free port with its own SQLite file."""
+def rasa_port() -> int:
+    """The port the session's Rasa server will listen on (the desk pushes replies there)."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def rasa_token() -> str:
+    """The token of Rasa's HTTP API for the test session."""
+    return secrets.token_hex(16)
+
+
+@pytest.fixture(scope="session")
+def desk_server(processes, tmp_path_factory, service_token, rasa_port, rasa_token) -> Dict[str, str]:
+    """A real desk process on a free port with its own SQLite file and a demo agent."""
     port = free_port()
     data_dir = tmp_path_factory.mktemp("desk")
     env = {
         "DESK_PORT": str(port),
         "DESK_SERVICE_TOKEN": service_token,
+        "DESK_DEMO_AGENT_EMAIL": DEMO_AGENT["email"],
+        "DESK_DEMO_AGENT_PASSWORD": DEMO_AGENT["password"],
+        "RASA_URL": f"http://127.0.0.1:{rasa_port}",
+        "RASA_TOKEN": rasa_token,
         "DATABASE_URL": f"sqlite+aiosqlite:///{data_dir / 'desk.db'}",
         "DESK_STORAGE_DIR": str(data_dir / "uploads"),
     }
@@ -58,11 +77,13 @@ def orders_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def stack(processes, desk_server, orders_url, tmp_path_factory, service_token) -> Dict[str, str]:
+def stack(
+    processes, desk_server, orders_url, tmp_path_factory, service_token, rasa_port, rasa_token
+) -> Dict[str, str]:
     """Rasa, the action server and the desk, started once per test session."""
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make model` first (make test does)")
-    rasa_port, action_port = free_port(), free_port()
+    action_port = free_port()
     data_dir = tmp_path_factory.mktemp("rasa")
     common = {"TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1"}
     actions = processes.start(
@@ -80,6 +101,7 @@ def stack(processes, desk_server, orders_url, tmp_path_factory, service_token) -
         [
             str(BIN / "rasa"), "run", "--port", str(rasa_port), "--model", str(MODEL),
             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+            "--enable-api", "--auth-token", rasa_token,
         ],
         {
             **common,
@@ -94,4 +116,5 @@ def stack(processes, desk_server, orders_url, tmp_path_factory, service_token) -
         "action_url": f"http://127.0.0.1:{action_port}",
         "desk_url": desk_server["url"],
         "token": service_token,
+        "rasa_token": rasa_token,
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,12 +11,17 @@ from sqlalchemy.orm import selectinload
 from desk.models import Delivery, Ticket, utcnow
 
 
-def enqueue(session: AsyncSession, ticket: Ticket, text: str) -> Delivery:
-    """Add (not commit) a delivery of ``text`` to the ticket's customer and channel."""
+def enqueue(session: AsyncSession, ticket: Ticket, text: str, kind: str = "reply") -> Delivery:
+    """Add (not commit) a delivery of ``text`` to the ticket's customer and channel.
+
+    ``kind`` is ``reply`` (an agent's answer) or ``resolved`` (the ticket was
+    resolved or handed back: the bot takes over and asks the survey).
+    """
     delivery = Delivery(
         ticket_id=ticket.id,
         sender_id=ticket.sender_id,
         channel=ticket.channel,
+        kind=kind,
         text=text,
         created_at=utcnow(),
         attempts=0,
@@ -25,11 +30,20 @@ def enqueue(session: AsyncSession, ticket: Ticket, text: str) -> Delivery:
     return delivery
 
 
-async def pending(session: AsyncSession, limit: int) -> List[Delivery]:
-    """Undelivered rows, oldest first."""
+async def pending(
+    session: AsyncSession,
+    limit: int,
+    sender_id: Optional[str] = None,
+    channels: Optional[Sequence[str]] = None,
+) -> List[Delivery]:
+    """Undelivered rows, oldest first, optionally of one customer or some channels."""
+    query = select(Delivery).where(Delivery.delivered_at.is_(None))
+    if sender_id is not None:
+        query = query.where(Delivery.sender_id == sender_id)
+    if channels is not None:
+        query = query.where(Delivery.channel.in_(list(channels)))
     query = (
-        select(Delivery)
-        .where(Delivery.delivered_at.is_(None))
+        query
         .options(selectinload(Delivery.ticket))
         .order_by(Delivery.id)
         .limit(limit)
@@ -77,6 +91,7 @@ def delivery_public(delivery: Delivery) -> Dict[str, Any]:
         "ticket_number": delivery.ticket.number,
         "sender_id": delivery.sender_id,
         "channel": delivery.channel,
+        "kind": delivery.kind,
         "text": delivery.text,
         "created_at": delivery.created_at.isoformat(),
         "delivered_at": delivery.delivered_at.isoformat() if delivery.delivered_at else None,

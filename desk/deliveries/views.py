@@ -20,10 +20,13 @@ bp = Blueprint("deliveries", url_prefix="/api/deliveries")
 @bp.get("/pending")
 @require_service_token
 async def pending(request: Request) -> HTTPResponse:
-    """Replies not delivered yet, oldest first (``limit`` 1–500, default 100)."""
+    """Replies not delivered yet, oldest first (``limit`` 1–500, default 100; ``sender_id``)."""
     limit = int_arg(request, "limit", 100, 1, 500)
+    sender_id = request.args.get("sender_id")
+    if sender_id is not None and not 0 < len(sender_id) <= 200:
+        raise ApiError(400, "invalid_filter", "sender_id must be 1 to 200 characters.")
     async with request.app.ctx.sessions() as session:
-        rows = await service.pending(session, limit)
+        rows = await service.pending(session, limit, sender_id=sender_id)
     return json({"deliveries": [service.delivery_public(row) for row in rows]})
 
 

@@ -15,7 +15,7 @@ Comment = constr(strict=True, strip_whitespace=True, max_length=2000)
 
 
 class RatingCreate(BaseModel, extra=Extra.forbid):
-    """``POST /api/ratings``: the ticket (by number, or the sender's latest) and 1–5."""
+    """``POST /api/ratings``: a ticket by number, or the bot's answer by sender alone; 1–5."""
 
     ticket_number: Optional[TicketNumber] = None  # type: ignore[valid-type]
     sender_id: Optional[SenderId] = None  # type: ignore[valid-type]

@@ -12,36 +12,37 @@ from desk.models import Rating, Ticket, utcnow
 from desk.ratings.schemas import RatingCreate
 
 
-async def _rated_ticket(session: AsyncSession, data: RatingCreate) -> Optional[Ticket]:
-    if data.ticket_number:
-        ticket = await session.scalar(select(Ticket).where(Ticket.number == data.ticket_number))
-        if ticket is not None and data.sender_id and ticket.sender_id != data.sender_id:
-            raise ApiError(422, "invalid_rating", "The ticket does not belong to that sender.")
-        return ticket
-    return await session.scalar(
-        select(Ticket)
-        .where(Ticket.sender_id == data.sender_id)
-        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
-        .limit(1)
-    )
-
-
-async def rate(session: AsyncSession, data: RatingCreate) -> Tuple[Rating, Ticket, bool]:
-    """Store the rating of a ticket; a later rating of the same ticket replaces it.
-
-    Returns:
-        ``(rating, ticket, created)``.
-
-    Raises:
-        ApiError: 404 when no ticket matches.
-    """
-    ticket = await _rated_ticket(session, data)
+async def _rated_ticket(session: AsyncSession, data: RatingCreate) -> Ticket:
+    ticket = await session.scalar(select(Ticket).where(Ticket.number == data.ticket_number))
     if ticket is None:
         raise ApiError(404, "ticket_not_found", "No ticket matches the rating.")
+    if data.sender_id and ticket.sender_id != data.sender_id:
+        raise ApiError(422, "invalid_rating", "The ticket does not belong to that sender.")
+    return ticket
+
+
+async def rate(session: AsyncSession, data: RatingCreate) -> Tuple[Rating, Optional[Ticket], bool]:
+    """Store a rating: of a ticket (a later one replaces it), or of the bot's answer.
+
+    With ``ticket_number`` the rating belongs to that ticket; with ``sender_id``
+    alone it rates an answer the bot gave itself and is stored as its own record.
+
+    Returns:
+        ``(rating, ticket or None, created)``.
+
+    Raises:
+        ApiError: 404 for an unknown ticket, 422 when ticket and sender disagree.
+    """
+    if not data.ticket_number:
+        rating = Rating(sender_id=data.sender_id, rating=data.rating, comment=data.comment or None, created_at=utcnow())
+        session.add(rating)
+        await session.commit()
+        return rating, None, True
+    ticket = await _rated_ticket(session, data)
     rating = await session.scalar(select(Rating).where(Rating.ticket_id == ticket.id))
     created = rating is None
     if rating is None:
-        rating = Rating(ticket_id=ticket.id)
+        rating = Rating(ticket_id=ticket.id, sender_id=ticket.sender_id)
         session.add(rating)
     rating.rating, rating.comment, rating.created_at = data.rating, data.comment or None, utcnow()
     await session.commit()

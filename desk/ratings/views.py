@@ -24,6 +24,7 @@ async def create_rating(request: Request) -> HTTPResponse:
     data = parse_body(request, RatingCreate, "invalid_rating", "rating")
     async with request.app.ctx.sessions() as session:
         rating, ticket, created = await service.rate(session, data)
-    logger.info("ticket %s rated %d (%s)", ticket.number, rating.rating, "new" if created else "replaced")
-    body = {"ticket_number": ticket.number, **rating_public(rating)}
+    subject = ticket.number if ticket is not None else "bot answer"
+    logger.info("%s rated %d (%s)", subject, rating.rating, "new" if created else "replaced")
+    body = {"ticket_number": ticket.number if ticket is not None else None, **rating_public(rating)}
     return json(body, status=201 if created else 200)

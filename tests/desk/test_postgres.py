@@ -7,6 +7,7 @@ import importlib.util
 
 import pytest
 
+from desk.tickets.lifecycle import RESOLVED_NOTICE
 from deskkit import TICKET, create_postgres_database, create_ticket, drop_postgres_database, image_bytes, postgres_reachable, sign_in, make_agent, upload
 from desk.app import create_app
 from desk.config import DeskSettings
@@ -73,4 +74,7 @@ async def test_full_ticket_life_on_postgres(pg_app, pg_settings, pg_auth):
     _, rated = await pg_app.asgi_client.post("/api/ratings", json={"ticket_number": number, "rating": 5}, headers=pg_auth)
     assert rated.status == 201
     _, pending = await pg_app.asgi_client.get("/api/deliveries/pending", headers=pg_auth)
-    assert [d["text"] for d in pending.json["deliveries"]] == ["확인했습니다"]
+    assert [(d["kind"], d["text"]) for d in pending.json["deliveries"]] == [
+        ("reply", "확인했습니다"),
+        ("resolved", RESOLVED_NOTICE),
+    ]

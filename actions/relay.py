@@ -1,0 +1,131 @@
+"""While a person handles the conversation: relay messages both ways.
+
+* ``action_relay_to_agent``: the customer wrote while their ticket is open:
+  append the message to the ticket's thread and hand out any agent reply
+  waiting for them (request/response channels such as REST and KakaoTalk
+  receive agent replies this way, with their next message). Once the ticket is
+  resolved, the bot takes over again and asks the survey.
+* ``action_deliver_agent_reply``: the desk pushed an agent reply (socket.io,
+  Messenger) through Rasa's ``trigger_intent``: say it.
+* ``action_ticket_resolved``: the desk pushed the news that the ticket is
+  resolved: say it, hand the conversation back to the bot, ask the survey.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.desk_client import DeskClient, DeskUnavailable, desk_client
+from actions.transcript import latest_user_timestamp
+
+logger = logging.getLogger(__name__)
+
+PUSH_CHANNELS = ("socketio", "facebook")
+AGENT_PREFIX = "[상담원] "
+
+
+def _entity(tracker: Tracker, name: str) -> Optional[str]:
+    for entity in (tracker.latest_message or {}).get("entities", []):
+        if entity.get("entity") == name and isinstance(entity.get("value"), str):
+            return entity["value"]
+    return None
+
+
+def back_to_bot(tracker: Tracker, survey: bool) -> List[Dict[Text, Any]]:
+    """The person is done: the bot answers again (and asks the survey about the ticket)."""
+    return [
+        SlotSet("handoff_ticket", None),
+        SlotSet("survey_due", survey),
+        SlotSet("survey_ticket", tracker.get_slot("handoff_ticket") if survey else None),
+    ]
+
+
+class ActionRelayToAgent(Action):
+    """Append the customer's message to the open ticket; hand out waiting replies."""
+
+    def __init__(self, client: Optional[DeskClient] = None) -> None:
+        """Use ``client`` for the desk (default: the process-wide one)."""
+        self._client = client
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_relay_to_agent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        """Relay, or hand back to the bot when the ticket is no longer open."""
+        client = self._client or desk_client()
+        number = tracker.get_slot("handoff_ticket")
+        text = (tracker.latest_message or {}).get("text") or ""
+        try:
+            ticket = await client.open_ticket_of(tracker.sender_id)
+            if ticket is not None and text.strip():
+                await client.append_message(
+                    ticket["number"], text[:5000], f"{tracker.sender_id}:{latest_user_timestamp(tracker)}"
+                )
+            resolved = await self._hand_out(client, dispatcher, tracker)
+        except DeskUnavailable as exc:
+            logger.error("conversation %s: relay to ticket %s failed: %s", tracker.sender_id, number, exc)
+            dispatcher.utter_message(response="utter_relay_failed")
+            return []
+        if ticket is None:
+            if not resolved:
+                dispatcher.utter_message(response="utter_handoff_ended")
+            return back_to_bot(tracker, survey=resolved)
+        if not dispatcher.messages:
+            dispatcher.utter_message(response="utter_relayed_to_agent")
+        return []
+
+    @staticmethod
+    async def _hand_out(client: DeskClient, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+        """Say the waiting agent replies (pull channels only); True if a resolution was among them."""
+        if tracker.get_latest_input_channel() in PUSH_CHANNELS:
+            return False
+        resolved = False
+        for delivery in await client.pending_deliveries(tracker.sender_id):
+            if delivery.get("kind") == "resolved":
+                resolved = True
+                dispatcher.utter_message(text=delivery["text"])
+            else:
+                dispatcher.utter_message(text=AGENT_PREFIX + delivery["text"])
+            await client.mark_delivered(delivery["id"])
+        return resolved
+
+
+class ActionDeliverAgentReply(Action):
+    """Say an agent reply the desk pushed."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_deliver_agent_reply"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        """Utter the reply's text."""
+        text = _entity(tracker, "agent_text")
+        if text:
+            dispatcher.utter_message(text=AGENT_PREFIX + text)
+        return []
+
+
+class ActionTicketResolved(Action):
+    """The desk pushed that the ticket is resolved: the bot takes over and asks the survey."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_ticket_resolved"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        """Say the notice and end the handoff."""
+        dispatcher.utter_message(text=_entity(tracker, "agent_text") or "상담원 상담이 끝났어요.")
+        return back_to_bot(tracker, survey=True)

@@ -1,0 +1,79 @@
+"""Push agent replies to customers on push channels through Rasa, as they are written.
+
+For channels that can send at any time (socket.io, Messenger), a background task
+polls the outbox and asks Rasa to run the reply through the conversation:
+``POST {RASA_URL}/conversations/{sender}/trigger_intent?output_channel=latest``
+with the intent ``agent_reply`` (or ``ticket_resolved``) and the text as an
+entity. Request/response channels (REST, KakaoTalk) are not pushed: the action
+server hands their replies out with the customer's next message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Optional
+
+import aiohttp
+from sanic import Sanic
+
+from desk.deliveries import service
+from desk.models import Delivery
+
+logger = logging.getLogger(__name__)
+
+PUSH_CHANNELS = ("socketio", "facebook")
+INTENT_BY_KIND = {"reply": "agent_reply", "resolved": "ticket_resolved"}
+MAX_ATTEMPTS = 20
+
+
+async def push_once(app: Sanic, rasa_url: str, rasa_token: str) -> int:
+    """Deliver every pending push-channel row once; returns how many were delivered."""
+    async with app.ctx.sessions() as session:
+        rows = await service.pending(session, 50, channels=PUSH_CHANNELS)
+    delivered = 0
+    for row in rows:
+        if row.attempts >= MAX_ATTEMPTS:
+            continue
+        ok = await _trigger(app.ctx.http, rasa_url, rasa_token, row)
+        async with app.ctx.sessions() as session:
+            if ok:
+                await service.mark_delivered(session, row.id)
+                delivered += 1
+            else:
+                await service.mark_failed(session, row.id)
+    return delivered
+
+
+async def _trigger(http: aiohttp.ClientSession, rasa_url: str, token: str, row: Delivery) -> bool:
+    url = f"{rasa_url}/conversations/{row.sender_id}/trigger_intent"
+    body = {"name": INTENT_BY_KIND.get(row.kind, "agent_reply"), "entities": {"agent_text": row.text}}
+    try:
+        async with http.post(url, json=body, params={"output_channel": "latest", "token": token}) as response:
+            if response.status == 200:
+                logger.info("delivery %s pushed to %s conversation", row.id, row.channel)
+                return True
+            logger.warning("delivery %s: Rasa answered %s", row.id, response.status)
+    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        logger.warning("delivery %s: Rasa unreachable: %r", row.id, exc)
+    return False
+
+
+async def run_pusher(app: Sanic, rasa_url: str, rasa_token: str, interval: float = 1.0) -> None:
+    """Poll and push until cancelled; errors are logged and retried."""
+    while True:
+        try:
+            await push_once(app, rasa_url, rasa_token)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # keep the loop alive through database or network hiccups
+            logger.exception("delivery pusher round failed")
+        await asyncio.sleep(interval)
+
+
+def start_pusher(app: Sanic, rasa_url: Optional[str], rasa_token: Optional[str]) -> Optional[asyncio.Task]:
+    """Start the background task when Rasa's URL and token are configured."""
+    if not rasa_url or not rasa_token:
+        logger.info("RASA_URL/RASA_TOKEN not set: agent replies are not pushed")
+        return None
+    return asyncio.get_running_loop().create_task(run_pusher(app, rasa_url.rstrip("/"), rasa_token))
