@@ -54,6 +54,14 @@ RESOLUTION_WORDS = (
     ("기다", "wait"), ("괜찮", "wait"),
 )
 _FOUR_DIGITS = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_CORRECTION = re.compile(r"잘못|틀렸|틀린|정정|바꿀게|수정할게|다시 (말|알려|할게)")
+# what a customer names when correcting an answer, and the slots that answer filled
+CORRECTABLE = (
+    ("주문번호", ("order_number", "order_verified", "order_finding", "resolution", "phone_last4", "phone_attempts")),
+    ("금액", ("payment_amount",)),
+    ("결제수단", ("payment_method",)),
+    ("시간", ("problem_time", "payment_time")),
+)
 _DIGIT = re.compile(r"\d")
 
 
@@ -99,12 +107,26 @@ class ValidateProblemForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
-        """Validate as usual; on the form's first turn, remember its category."""
-        if tracker.get_slot("form_category"):
-            return await super().run(dispatcher, tracker, domain)
-        category = current_category(tracker)
-        tracker.slots["form_category"] = category
-        return [SlotSet("form_category", category), *await super().run(dispatcher, tracker, domain)]
+        """Validate as usual; remember the form's category; let the customer correct an answer."""
+        events: List[Dict[Text, Any]] = []
+        if not tracker.get_slot("form_category"):
+            events.append(SlotSet("form_category", current_category(tracker)))
+        events += self._corrections(dispatcher, tracker)
+        for event in events:
+            tracker.slots[event["name"]] = event["value"]
+        return [*events, *await super().run(dispatcher, tracker, domain)]
+
+    @staticmethod
+    def _corrections(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+        """"아 주문번호 잘못 말했어요": forget that answer so it is asked again."""
+        text = _text(tracker)
+        if not _CORRECTION.search(text) or normalize_order_number(text) or _entity_texts(tracker, "amount"):
+            return []
+        for word, slots in CORRECTABLE:
+            if word in text.replace(" ", "") and any(tracker.get_slot(s) is not None for s in slots):
+                dispatcher.utter_message(response="utter_ask_again")
+                return [SlotSet(s, None) for s in slots]
+        return []
 
     @property
     def repository(self) -> OrderRepository:

@@ -199,3 +199,24 @@ async def test_payment_method_from_words(text, method):
         CollectingDispatcher(), tracker("payment", text=text, requested_slot="payment_method"), DOMAIN
     )
     assert got == {"payment_method": method}
+
+
+async def test_customer_can_correct_the_order_number(orders):
+    from rasa_sdk.events import SlotSet
+
+    t = tracker(
+        "delay", text="아 주문번호 잘못 말했어요", order_number="ORD-261122-0101",
+        requested_slot="phone_last4", form_category="delay",
+    )
+    dispatcher = CollectingDispatcher()
+    form_slots = ["order_number", "phone_last4", "problem_time", "photos", "resolution"]
+    domain = {"forms": {"problem_form": {"required_slots": form_slots}}, "slots": {}}
+    events = await ValidateProblemForm(orders).run(dispatcher, t, domain)
+    assert SlotSet("order_number", None) in events
+    assert responses(dispatcher)[0] == "utter_ask_again"
+    assert SlotSet("requested_slot", "order_number") in events
+
+
+async def test_a_new_number_in_the_correction_is_simply_taken(orders):
+    t = tracker("delay", text="주문번호 잘못 말했어요 ORD-261122-0102 이에요", order_number="ORD-261122-0101")
+    assert ValidateProblemForm._corrections(CollectingDispatcher(), t) == []

@@ -198,3 +198,13 @@ def test_customer_without_order_number_gets_a_ticket_saying_so(stack):
 def test_faq_answered_directly(stack):
     reply = Conversation(stack).say("고객센터 이메일 주소가 뭐예요?")
     assert "이메일" in reply and "@" in reply
+
+
+def test_customer_corrects_the_order_number(stack):
+    chat = Conversation(stack)
+    chat.say("배달이 안 와요")
+    chat.say("ORD-261122-0101")
+    again = chat.say("아 주문번호 잘못 말했어요")
+    assert "다시 알려 주세요" in again and "주문번호" in again
+    assert "뒤 4자리" in chat.say("ORD-261122-0102")
+    assert "늦어지고" in chat.say("5678")
