@@ -51,6 +51,9 @@ def extract_entities(text: str, reference: Optional[datetime] = None) -> List[Di
             entities.append(candidate)
     for match in find_times(text, reference):
         candidate = _entity("time", match, match.value.isoformat())
+        if text[candidate["end"] : candidate["end"] + 1] == "쯤":  # "오후 7시쯤": the span keeps 쯤
+            candidate["end"] += 1
+            candidate["text"] = text[candidate["start"] : candidate["end"]]
         if not _overlaps(candidate, entities):
             entities.append(candidate)
     return sorted(entities, key=lambda e: e["start"])

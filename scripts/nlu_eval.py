@@ -148,7 +148,9 @@ async def predict(model: Path, examples: List[Example]) -> List[Prediction]:
         started = time.perf_counter()
         parsed = await agent.parse_message(example.text)
         seconds = time.perf_counter() - started
-        selector = (parsed.get("response_selector") or {}).get("other", {})
+        selectors = parsed.get("response_selector") or {}
+        # ours names the retrieval intent; Rasa's default pipeline files it under "default"
+        selector = selectors.get("other") or selectors.get("default") or {}
         topic = (selector.get("response") or {}).get("intent_response_key")
         predictions.append(
             Prediction(

@@ -10,7 +10,7 @@ from typing import Dict, Iterator
 
 import pytest
 
-from processes import BIN, ROOT, Processes, free_port, wait_http
+from processes import BIN, DEMO_AGENT, ROOT, Processes, free_port, wait_http
 
 MODEL = Path(os.environ.get("RASA_MODEL", ROOT / "models" / "support-bot.tar.gz"))
 
@@ -27,9 +27,6 @@ def processes(tmp_path_factory) -> Iterator[Processes]:
     group = Processes(tmp_path_factory.mktemp("logs"))
     yield group
     group.stop_all()
-
-
-DEMO_AGENT = {"email": "agent@example.com", "password": "test-agent-password"}
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,8 @@ from typing import Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+# the agent the test desk creates at start
+DEMO_AGENT = {"email": "agent@example.com", "password": "test-agent-password"}
 
 
 def free_port() -> int:

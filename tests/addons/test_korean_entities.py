@@ -45,3 +45,9 @@ def test_component_adds_entities_with_its_name():
     assert {e["entity"] for e in entities} == {"order_number", "amount"}
     assert all(e["extractor"] == "KoreanEntityExtractor" for e in entities)
     assert by_name(entities)["amount"]["value"] == 12000
+
+
+def test_time_span_keeps_jjeum():
+    [found] = [e for e in extract_entities("오후 7시쯤에 시켰어요", NOW) if e["entity"] == "time"]
+    assert found["text"] == "오후 7시쯤"
+    assert found["value"] == "2026-11-22T19:00:00+09:00"

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
 
+from browser import launch, wait_until
 from deskkit import TICKET, gps_jpeg
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 XSS = '<img src=x onerror="window.__xss = 1"><script>window.__xss = 2</script>'
 
 
@@ -24,7 +23,7 @@ def playwright():
 
 @pytest.fixture(scope="module")
 def browser(playwright):
-    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    browser = launch(playwright)
     yield browser
     browser.close()
 
@@ -36,14 +35,6 @@ def api(playwright, console_desk):
     )
     yield context
     context.dispose()
-
-
-def wait_until(page, predicate: str, timeout: float = 10.0) -> None:
-    """Poll ``predicate`` (page.wait_for_function would need 'unsafe-eval', which the CSP forbids)."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(predicate):
-        assert time.monotonic() < deadline, f"timed out waiting for {predicate}"
-        page.wait_for_timeout(100)
 
 
 def open_ticket(api, sender: str, text: str, attachments=()) -> str:

@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from conftest import DEMO_AGENT
+from browser import launch, wait_until
+from processes import DEMO_AGENT
 from conversation import Conversation, png_bytes, upload_photo
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
 
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
-
-
-def wait_until(page, predicate: str, timeout: float = 10.0) -> None:
-    """Poll a JavaScript predicate (the console's CSP forbids wait_for_function's eval)."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(predicate):
-        assert time.monotonic() < deadline, f"timed out waiting for {predicate}"
-        page.wait_for_timeout(100)
 
 
 def test_agent_answers_a_bot_ticket_with_photo_and_the_customer_sees_reply_and_survey(stack, browser):

@@ -8,9 +8,8 @@ import uuid
 import pytest
 import socketio
 
-from conftest import DEMO_AGENT
 from conversation import TICKET_NUMBER, Agent, Conversation
-from processes import http_json
+from processes import DEMO_AGENT, http_json
 
 pytestmark = pytest.mark.e2e
 
