@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -16,6 +17,7 @@ from actions.handoff import clear_problem_slots, open_ticket
 from actions.order_access import order_repository
 from actions.order_facts import clock
 from actions.policy import policy
+from actions.problem_form import report_order
 from orders.repository import OrderRepository
 
 logger = logging.getLogger(__name__)
@@ -136,3 +138,39 @@ class ActionStop(Action):
         """Confirm and clear the problem's slots."""
         dispatcher.utter_message(response="utter_stopped")
         return clear_problem_slots()
+
+
+# Slots a problem of one category collected that mean nothing for another.
+CATEGORY_SLOTS = (
+    "problem_time", "photos", "photos_unavailable", "resolution", "payment_amount",
+    "payment_method", "payment_time", "failed_validations", "handoff_reason",
+)
+
+
+class ActionSwitchProblem(Action):
+    """The customer raised another kind of problem inside the form: work on that one."""
+
+    def __init__(self, repository: Optional[OrderRepository] = None) -> None:
+        """Use ``repository`` for orders (default: the process-wide one)."""
+        self._repository = repository
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_switch_problem"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        """Keep the order (and its verification), forget the rest, report for the new category."""
+        category = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if category not in ("delay", "quality", "payment"):
+            return []
+        dispatcher.utter_message(response=f"utter_sorry_{category}")
+        events = [SlotSet("form_category", category), *[SlotSet(s, None) for s in CATEGORY_SLOTS]]
+        number = tracker.get_slot("order_number")
+        if number and tracker.get_slot("order_verified"):
+            order = await (self._repository or order_repository()).get(number)
+            if order is not None:
+                finding = report_order(order, category, datetime.now(timezone.utc), dispatcher)
+                events.append(SlotSet("order_finding", finding))
+        return events

@@ -84,6 +84,48 @@ def _message_time(tracker: Tracker) -> datetime:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).astimezone(SEOUL)
 
 
+def _is_answer(tracker: Tracker) -> bool:
+    """Is the latest message an answer to the form's question?
+
+    ``inform`` is; a problem intent is only for the form's own category or when it
+    carries data (digits, photos) — otherwise the customer changed the topic and
+    the form lets the dialogue rules switch the problem (``action_switch_problem``).
+    """
+    intent = _intent(tracker)
+    if intent == "inform":
+        return True
+    if intent not in ANSWER_INTENTS:
+        return False
+    return (
+        intent == current_category(tracker)
+        or bool(_DIGIT.search(_text(tracker)))
+        or bool(attachments_of_latest_message(tracker))
+    )
+
+
+def report_order(order: Order, category: str, now: datetime, dispatcher: CollectingDispatcher) -> str:
+    """Tell the verified customer what the order's records show for ``category``; returns the finding."""
+    if category == "delay":
+        facts = delay_facts(order, now, policy())
+        dispatcher.utter_message(text=delay_message(order, facts, now, policy()))
+        if facts.delivered:
+            return "delivered"
+        if facts.cancelled:
+            return "cancelled"
+        return "late" if facts.late else "on_time"
+    if category == "payment":
+        findings = payment_findings(order)
+        dispatcher.utter_message(text=payment_message(order, findings, policy()))
+        if findings.double_charge:
+            return "double_charge"
+        if findings.charged_no_order:
+            return "charged_no_order"
+        return "refunded" if findings.refunded else "compare"
+    if category == "quality":
+        dispatcher.utter_message(response="utter_order_found", store=order.store_name)
+    return "verified"
+
+
 def _entity_texts(tracker: Tracker, name: str) -> List[str]:
     return [e.get("text") or "" for e in _message(tracker).get("entities", []) if e.get("entity") == name]
 
@@ -201,7 +243,7 @@ class ValidateProblemForm(FormValidationAction):
             return {"order_number": found}
         if _DIGIT.search(_text(tracker)):
             return {"order_number": _text(tracker).strip()[:40]}
-        if _intent(tracker) in ANSWER_INTENTS:
+        if _is_answer(tracker):
             return {"order_number": None}
         return {}
 
@@ -274,27 +316,7 @@ class ValidateProblemForm(FormValidationAction):
 
     def _verified(self, order: Order, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         """The order is the customer's: say what its records show for this category."""
-        category = current_category(tracker)
-        now = self._now()
-        finding = "verified"
-        if category == "delay":
-            facts = delay_facts(order, now, policy())
-            dispatcher.utter_message(text=delay_message(order, facts, now, policy()))
-            finding = (
-                "delivered" if facts.delivered else "cancelled" if facts.cancelled
-                else "late" if facts.late else "on_time"
-            )
-        elif category == "payment":
-            findings = payment_findings(order)
-            dispatcher.utter_message(text=payment_message(order, findings, policy()))
-            finding = (
-                "double_charge" if findings.double_charge
-                else "charged_no_order" if findings.charged_no_order
-                else "refunded" if findings.refunded
-                else "compare"
-            )
-        elif category == "quality":
-            dispatcher.utter_message(response="utter_order_found", store=order.store_name)
+        finding = report_order(order, current_category(tracker), self._now(), dispatcher)
         return {"order_verified": True, "order_finding": finding}
 
     # -- time ---------------------------------------------------------------------
@@ -308,7 +330,7 @@ class ValidateProblemForm(FormValidationAction):
         value = parse_time(_text(tracker), _message_time(tracker))
         if value is not None:
             return {"problem_time": value.isoformat()}
-        if _intent(tracker) in ANSWER_INTENTS or _DIGIT.search(_text(tracker)):
+        if _is_answer(tracker) or _DIGIT.search(_text(tracker)):
             dispatcher.utter_message(response="utter_problem_time_unclear")
             return {"problem_time": None}
         return {}
@@ -339,7 +361,7 @@ class ValidateProblemForm(FormValidationAction):
         """Images attached to the latest message (1 to the policy's maximum)."""
         images = attachments_of_latest_message(tracker)
         if not images:
-            if tracker.get_slot("requested_slot") == "photos" and _intent(tracker) in ANSWER_INTENTS:
+            if tracker.get_slot("requested_slot") == "photos" and _is_answer(tracker):
                 dispatcher.utter_message(response="utter_photos_missing")
                 return {"photos": None}
             return {}
@@ -425,7 +447,7 @@ class ValidateProblemForm(FormValidationAction):
         for word, method in PAYMENT_METHODS:
             if word in text:
                 return {"payment_method": method}
-        if _intent(tracker) in ANSWER_INTENTS and 0 < len(text.strip()) <= 30:
+        if _is_answer(tracker) and 0 < len(text.strip()) <= 30:
             return {"payment_method": text.strip()}
         return {}
 
@@ -438,7 +460,7 @@ class ValidateProblemForm(FormValidationAction):
         value = parse_time(_text(tracker), _message_time(tracker))
         if value is not None:
             return {"payment_time": value.isoformat()}
-        if _intent(tracker) in ANSWER_INTENTS or _DIGIT.search(_text(tracker)):
+        if _is_answer(tracker) or _DIGIT.search(_text(tracker)):
             dispatcher.utter_message(response="utter_problem_time_unclear")
             return {"payment_time": None}
         return {}

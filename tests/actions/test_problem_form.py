@@ -220,3 +220,37 @@ async def test_customer_can_correct_the_order_number(orders):
 async def test_a_new_number_in_the_correction_is_simply_taken(orders):
     t = tracker("delay", text="주문번호 잘못 말했어요 ORD-261122-0102 이에요", order_number="ORD-261122-0101")
     assert ValidateProblemForm._corrections(CollectingDispatcher(), t) == []
+
+
+@pytest.mark.parametrize(
+    "intent, text, slots, expected",
+    [
+        ("inform", "네", {}, True),
+        ("delay", "아직도 안 와요", {"form_category": "delay"}, True),
+        ("payment", "결제도 두 번 됐어요", {"form_category": "delay"}, False),
+        ("payment", "ORD-261122-0107 결제 두 번이요", {"form_category": "delay"}, True),
+        ("greet", "안녕하세요", {"form_category": "delay"}, False),
+    ],
+)
+def test_a_problem_intent_of_another_category_is_a_topic_change(intent, text, slots, expected):
+    from actions.problem_form import _is_answer
+
+    assert _is_answer(tracker(text=text, intent=intent, **slots)) is expected
+
+
+async def test_switching_the_problem_keeps_the_verified_order_and_reports_again(orders):
+    from rasa_sdk.events import SlotSet
+
+    from actions.dialogue import ActionSwitchProblem
+
+    t = tracker(
+        "payment", text="결제도 두 번 됐어요", intent="payment", form_category="delay",
+        order_number="ORD-261122-0107", order_verified=True, order_finding="on_time", resolution="wait",
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionSwitchProblem(orders).run(dispatcher, t, {})
+    assert SlotSet("form_category", "payment") in events
+    assert SlotSet("resolution", None) in events
+    assert SlotSet("order_finding", "double_charge") in events
+    assert responses(dispatcher)[0] == "utter_sorry_payment"
+    assert "두 번 승인" in dispatcher.messages[1]["text"]

@@ -208,3 +208,14 @@ def test_customer_corrects_the_order_number(stack):
     assert "다시 알려 주세요" in again and "주문번호" in again
     assert "뒤 4자리" in chat.say("ORD-261122-0102")
     assert "늦어지고" in chat.say("5678")
+
+
+def test_customer_changes_the_topic_inside_the_form(stack):
+    chat = Conversation(stack)
+    chat.say("배달이 너무 늦어요")
+    switched = chat.say("아 근데 결제가 두 번 된 것 같아요")
+    assert "결제 내역을 확인해 볼게요" in switched and "주문번호" in switched
+    chat.say("ORD-261122-0107")
+    reply = chat.say("0147")
+    assert "두 번 승인" in reply
+    assert chat.ticket(reply)["category"] == "payment"
