@@ -52,7 +52,7 @@ run: $(MODEL) secrets ## install, train if needed, start Rasa (5005), actions (5
 	@set -a; source run.env; set +a; $(BIN)/python -m orders.seed $(FILE)
 	@echo ""
 	@echo "  Chat (REST):      curl -s localhost:5005/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"배달이 너무 늦어요\"}'"
-	@echo "  Chat (socket.io): http://localhost:5005/socket.io"
+	@echo "  In-app web chat:  http://localhost:5080/chat   (demo customer 김민지, signed in)"
 	@echo "  Agent console:    http://localhost:5080/console  (agent@example.com, password: DESK_DEMO_AGENT_PASSWORD in var/secrets.env)"
 	@echo "  Desk API:         http://localhost:5080/api/openapi.json   (service token: DESK_SERVICE_TOKEN in var/secrets.env)"
 	@echo "  Stop:             Ctrl-C"

@@ -15,6 +15,8 @@ from desk.attachments import storage
 from desk.attachments.images import MAX_BYTES, configure_pillow
 from desk.attachments.views import bp as attachments_bp
 from desk.attachments.views import uploads_bp
+from desk.chat.views import api_bp as chat_api_bp
+from desk.chat.views import page_bp as chat_page_bp
 from desk.config import DeskSettings
 from desk.console.views import bp as console_bp
 from desk.db import create_engine, create_sessionmaker
@@ -48,6 +50,8 @@ def create_app(settings: DeskSettings, name: str = "desk") -> Sanic:
         ratings_bp,
         openapi_bp,
         console_bp,
+        chat_page_bp,
+        chat_api_bp,
     ):
         app.blueprint(blueprint)
     app.error_handler.add(Exception, handle_exception)

@@ -76,6 +76,9 @@ class DeskSettings:
         cookie_secure: mark the session cookie ``Secure`` (set behind HTTPS).
         rasa_url: Rasa's HTTP API, to push agent replies (``RASA_URL``); None: no pushing.
         rasa_token: Rasa's API token (``RASA_TOKEN``, secret).
+        chat_jwt_secret: key of the customers' chat tokens (``CHAT_JWT_SECRET``, secret).
+        chat_socket_url: where the chat page connects to Rasa's socket.io (``CHAT_SOCKET_URL``).
+        chat_demo_tokens: issue demo customer tokens (``CHAT_DEMO_TOKENS``; never in production).
     """
 
     database_url: str
@@ -88,6 +91,9 @@ class DeskSettings:
     cookie_secure: bool = False
     rasa_url: Optional[str] = None
     rasa_token: Optional[str] = None
+    chat_jwt_secret: Optional[str] = None
+    chat_socket_url: str = "http://localhost:5005"
+    chat_demo_tokens: bool = False
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "DeskSettings":
@@ -123,6 +129,9 @@ class DeskSettings:
             cookie_secure=_flag(env, "DESK_COOKIE_SECURE"),
             rasa_url=env.get("RASA_URL") or None,
             rasa_token=env.get("RASA_TOKEN") or None,
+            chat_jwt_secret=env.get("CHAT_JWT_SECRET") or None,
+            chat_socket_url=env.get("CHAT_SOCKET_URL") or "http://localhost:5005",
+            chat_demo_tokens=_flag(env, "CHAT_DEMO_TOKENS"),
         )
 
 

@@ -29,6 +29,10 @@ def processes(tmp_path_factory) -> Iterator[Processes]:
     group.stop_all()
 
 
+# signs the in-app chat's customer tokens (desk) and verifies them (action server)
+CHAT_JWT_SECRET = "test-chat-jwt-secret-0123456789abcdef"
+
+
 @pytest.fixture(scope="session")
 def rasa_port() -> int:
     """The port the session's Rasa server will listen on (the desk pushes replies there)."""
@@ -53,6 +57,9 @@ def desk_server(processes, tmp_path_factory, service_token, rasa_port, rasa_toke
         "DESK_DEMO_AGENT_PASSWORD": DEMO_AGENT["password"],
         "RASA_URL": f"http://127.0.0.1:{rasa_port}",
         "RASA_TOKEN": rasa_token,
+        "CHAT_JWT_SECRET": CHAT_JWT_SECRET,
+        "CHAT_SOCKET_URL": f"http://127.0.0.1:{rasa_port}",
+        "CHAT_DEMO_TOKENS": "true",
         "DATABASE_URL": f"sqlite+aiosqlite:///{data_dir / 'desk.db'}",
         "DESK_STORAGE_DIR": str(data_dir / "uploads"),
     }
@@ -73,9 +80,63 @@ def orders_url(tmp_path_factory) -> str:
     return url
 
 
+class GraphStandIn:
+    """A local stand-in for Meta's Graph API: records every request, answers 200."""
+
+    def __init__(self) -> None:
+        import http.server
+        import json
+        import threading
+
+        self.requests = []
+        recorder = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                try:
+                    parsed = json.loads(body or b"null")
+                except ValueError:
+                    parsed = body.decode(errors="replace")
+                recorder.requests.append({"path": self.path, "body": parsed})
+                payload = b'{"recipient_id": "1", "message_id": "m"}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        self.port = free_port()
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def graph_api() -> Iterator[GraphStandIn]:
+    """The Graph API stand-in the Messenger channel sends its answers to."""
+    stand_in = GraphStandIn()
+    yield stand_in
+    stand_in.close()
+
+
+# Messenger's secrets in the test session (the channel reads them from the environment).
+MESSENGER_ENV = {
+    "FB_APP_SECRET": "test-app-secret-0123456789",
+    "FB_VERIFY_TOKEN": "test-verify-token",
+    "FB_PAGE_ACCESS_TOKEN": "test-page-access-token",
+}
+
+
 @pytest.fixture(scope="session")
 def stack(
-    processes, desk_server, orders_url, tmp_path_factory, service_token, rasa_port, rasa_token
+    processes, desk_server, orders_url, tmp_path_factory, service_token, rasa_port, rasa_token, graph_api
 ) -> Dict[str, str]:
     """Rasa, the action server and the desk, started once per test session."""
     if not MODEL.exists():
@@ -91,6 +152,7 @@ def stack(
             "DESK_URL": desk_server["url"],
             "DESK_SERVICE_TOKEN": service_token,
             "ORDERS_DATABASE_URL": orders_url,
+            "CHAT_JWT_SECRET": CHAT_JWT_SECRET,
         },
     )
     rasa = processes.start(
@@ -102,6 +164,8 @@ def stack(
         ],
         {
             **common,
+            **MESSENGER_ENV,
+            "FB_GRAPH_API_URL": graph_api.url,
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
             "RASA_TRACKER_DB": str(data_dir / "tracker.db"),
         },

@@ -1,0 +1,1 @@
+"""Rasa input channels of the messengers customers write from (KakaoTalk, Messenger)."""

@@ -1,0 +1,172 @@
+// In-app web chat over Rasa's socket.io channel (Engine.IO v4 over a WebSocket, no library).
+// Customer text is always rendered with textContent, never as HTML.
+"use strict";
+
+const TOKEN_KEY = "chat.token";
+const SESSION_KEY = "chat.session";
+const messagesEl = document.getElementById("messages");
+const statusEl = document.getElementById("status");
+const form = document.getElementById("composer");
+const input = document.getElementById("text");
+const sendButton = document.getElementById("send");
+const photoInput = document.getElementById("photo-input");
+
+let socket = null;
+let token = null;
+let sessionId = null;
+
+function add(author, text, extra) {
+  const li = document.createElement("li");
+  li.className = author;
+  if (text) {
+    const bubble = document.createElement("div");
+    bubble.className = "bubble";
+    bubble.textContent = text;
+    li.appendChild(bubble);
+  }
+  if (extra) li.appendChild(extra);
+  messagesEl.appendChild(li);
+  messagesEl.scrollTop = messagesEl.scrollHeight;
+  return li;
+}
+
+function renderBot(message) {
+  const text = message.text || "";
+  const author = text.startsWith("[상담원]") ? "agent" : "bot";
+  const choices = message.quick_replies || message.buttons || [];
+  let row = null;
+  if (choices.length) {
+    row = document.createElement("div");
+    row.className = "buttons";
+    for (const choice of choices) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = choice.title;
+      button.addEventListener("click", () => {
+        row.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+        send(choice.payload, choice.title);
+      });
+      row.appendChild(button);
+    }
+  }
+  add(author, text, row);
+}
+
+class SocketIO {
+  constructor(url, path, handlers) {
+    this.handlers = handlers;
+    this.ws = new WebSocket(url.replace(/^http/, "ws") + path + "/?EIO=4&transport=websocket");
+    this.ws.onmessage = (event) => this.receive(event.data);
+    this.ws.onclose = () => handlers.close();
+  }
+  receive(data) {
+    if (data[0] === "0") this.ws.send("40");                 // engine open → join namespace
+    else if (data === "2") this.ws.send("3");                // ping → pong
+    else if (data.startsWith("40")) this.handlers.open();    // namespace joined
+    else if (data.startsWith("42")) {
+      const [name, payload] = JSON.parse(data.slice(2));
+      this.handlers.event(name, payload);
+    }
+  }
+  emit(name, payload) { this.ws.send("42" + JSON.stringify([name, payload])); }
+}
+
+function metadata(extra) {
+  return Object.assign({ customer_token: token }, extra || {});
+}
+
+function send(payload, shown, extra) {
+  if (!socket) return;
+  if (shown) add("customer", shown);
+  socket.emit("user_uttered", { message: payload, session_id: sessionId, metadata: metadata(extra) });
+}
+
+async function json(url, options) {
+  const response = await fetch(url, options);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
+
+async function identity() {
+  token = localStorage.getItem(TOKEN_KEY);
+  sessionId = localStorage.getItem(SESSION_KEY);
+  if (!token || !sessionId) {
+    // An app's backend would hand its signed-in customer a token; the demo asks the desk.
+    const issued = await json("/api/chat/demo-token", { method: "POST" });
+    token = issued.token;
+    sessionId = issued.session_id;
+    localStorage.setItem(TOKEN_KEY, token);
+    localStorage.setItem(SESSION_KEY, sessionId);
+  }
+}
+
+async function history() {
+  try {
+    const past = await json("/api/chat/history", { headers: { Authorization: `Bearer ${token}` } });
+    for (const line of past.messages) {
+      if (line.author === "customer") add("customer", line.text);
+      else renderBot({ text: line.text });
+    }
+  } catch (error) {
+    if (String(error).includes("401")) {
+      localStorage.removeItem(TOKEN_KEY);
+      await identity();
+    }
+  }
+}
+
+async function uploadPhoto(file) {
+  const body = new FormData();
+  body.append("file", file);
+  const response = await fetch("/api/chat/uploads", {
+    method: "POST", headers: { Authorization: `Bearer ${token}` }, body,
+  });
+  if (!response.ok) {
+    add("bot", "사진을 올리지 못했어요. JPEG, PNG, WebP 사진(10MB 이하)인지 확인해 주세요.");
+    return;
+  }
+  const stored = await response.json();
+  const image = document.createElement("img");
+  image.className = "photo";
+  image.alt = "보낸 사진";
+  image.src = URL.createObjectURL(file);
+  add("customer", null, image);
+  send("사진을 보냈어요", null, { attachments: [{ type: "image", id: stored.id }] });
+}
+
+async function start() {
+  await identity();
+  await history();
+  const config = await json("/api/chat/config");
+  socket = new SocketIO(config.socket_url, config.socket_path, {
+    open: () => socket.emit("session_request", { session_id: sessionId }),
+    event: (name, payload) => {
+      if (name === "session_confirm") {
+        statusEl.textContent = "상담 가능";
+        sendButton.disabled = false;
+        document.body.dataset.ready = "true";
+      } else if (name === "bot_uttered") {
+        renderBot(payload);
+      }
+    },
+    close: () => {
+      statusEl.textContent = "연결이 끊겼어요. 새로고침해 주세요.";
+      sendButton.disabled = true;
+    },
+  });
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = input.value.trim();
+  if (!text) return;
+  input.value = "";
+  send(text, text);
+});
+photoInput.addEventListener("change", () => {
+  const [file] = photoInput.files;
+  photoInput.value = "";
+  if (file) uploadPhoto(file);
+});
+
+start().catch(() => { statusEl.textContent = "채팅을 시작하지 못했어요. 잠시 후 다시 시도해 주세요."; });

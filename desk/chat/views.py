@@ -1,0 +1,124 @@
+"""Routes of the in-app web chat: the page, demo tokens, customer photo uploads, history."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import quote
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, file, json
+
+from desk.attachments.images import MAX_BYTES
+from desk.attachments import service as attachments
+from desk.attachments.schemas import attachment_public
+from support import customer_tokens as tokens
+from desk.errors import ApiError
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+page_bp = Blueprint("chat_page", url_prefix="/chat")
+page_bp.static("/static", str(STATIC_DIR), name="static")
+api_bp = Blueprint("chat_api", url_prefix="/api/chat")
+
+
+def _chat_csp(socket_url: str) -> str:
+    return (
+        "default-src 'self'; img-src 'self' blob:; script-src 'self'; style-src 'self'; "
+        f"connect-src 'self' {socket_url} {socket_url.replace('http', 'ws', 1)}; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'self'; form-action 'self'"
+    )
+
+
+@page_bp.get("", strict_slashes=False)
+async def chat_page(request: Request) -> HTTPResponse:
+    """The chat page an app would embed in a web view."""
+    settings = request.app.ctx.settings
+    return await file(
+        STATIC_DIR / "index.html",
+        mime_type="text/html; charset=utf-8",
+        headers={"Cache-Control": "no-cache", "Content-Security-Policy": _chat_csp(settings.chat_socket_url)},
+    )
+
+
+def _customer(request: Request) -> str:
+    """The customer named by the request's ``Authorization: Bearer <chat token>``."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    customer = tokens.customer_of(token.strip(), request.app.ctx.settings.chat_jwt_secret or "")
+    if scheme.lower() != "bearer" or customer is None:
+        raise ApiError(401, "unauthorized", "A valid chat token is required.")
+    return customer
+
+
+@api_bp.get("/config")
+async def chat_config(request: Request) -> HTTPResponse:
+    """Where the page connects (Rasa's socket.io)."""
+    return json({"socket_url": request.app.ctx.settings.chat_socket_url, "socket_path": "/socket.io"})
+
+
+@api_bp.post("/demo-token")
+async def demo_token(request: Request) -> HTTPResponse:
+    """A token for the demo customer; an app's own backend would issue these after its login."""
+    settings = request.app.ctx.settings
+    if not settings.chat_jwt_secret or not settings.chat_demo_tokens:
+        raise ApiError(404, "demo_disabled", "Demo chat tokens are not enabled on this desk.")
+    customer = tokens.DEMO_CUSTOMER
+    return json(
+        {
+            "token": tokens.issue(settings.chat_jwt_secret, customer),
+            "customer_id": customer,
+            "session_id": tokens.sender_for(customer),
+        }
+    )
+
+
+@api_bp.post("/uploads")
+async def customer_upload(request: Request) -> HTTPResponse:
+    """A photo from the chat's photo button (multipart field ``file``), checked like every upload."""
+    customer = _customer(request)
+    try:
+        upload_file = request.files.get("file") if request.files else None
+    except Exception as exc:  # a malformed multipart body
+        raise ApiError(400, "missing_file", "The body is not valid multipart/form-data.") from exc
+    if upload_file is None:
+        raise ApiError(400, "missing_file", "Send the image as the multipart/form-data field 'file'.")
+    if len(upload_file.body) > MAX_BYTES:
+        raise ApiError(413, "file_too_large", "Images may be at most 10 MB.")
+    async with request.app.ctx.sessions() as session:
+        stored = await attachments.store_image(
+            session,
+            request.app.ctx.settings.storage_dir,
+            upload_file.body,
+            "upload",
+            ticket=None,
+            slots=request.app.ctx.image_slots,
+        )
+    logger.info("chat photo %s uploaded (%d bytes)", stored.id, len(upload_file.body))
+    public = attachment_public(stored)
+    return json({"id": public["id"], "content_type": public["content_type"]}, status=201)
+
+
+@api_bp.get("/history")
+async def history(request: Request) -> HTTPResponse:
+    """The customer's conversation so far (read from Rasa's tracker), so a reload loses nothing."""
+    customer = _customer(request)
+    settings = request.app.ctx.settings
+    if not settings.rasa_url or not settings.rasa_token:
+        return json({"messages": []})
+    sender = quote(tokens.sender_for(customer), safe="")
+    url = f"{settings.rasa_url.rstrip('/')}/conversations/{sender}/tracker"
+    try:
+        async with request.app.ctx.http.get(url, params={"token": settings.rasa_token}) as response:
+            tracker = await response.json(content_type=None) if response.status == 200 else {}
+    except Exception:  # Rasa unreachable: the page simply starts empty
+        logger.warning("chat history unavailable for a customer: Rasa unreachable")
+        tracker = {}
+    messages = []
+    for event in tracker.get("events") or []:
+        if event.get("event") == "user" and not (event.get("text") or "").startswith("/"):
+            messages.append({"author": "customer", "text": event.get("text") or ""})
+        elif event.get("event") == "bot" and event.get("text"):
+            messages.append({"author": "bot", "text": event["text"]})
+    return json({"messages": messages[-200:]})
