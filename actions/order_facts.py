@@ -13,9 +13,9 @@ METHOD_NAMES = {"wait": "계속 기다리기", "refund": "환불 요청", "redel
 
 
 def clock(moment: datetime, policy: Policy) -> str:
-    """``19시 40분`` in the policy's timezone."""
+    """``19시 40분`` (``9시`` on the hour) in the policy's timezone."""
     local = moment.astimezone(policy.timezone)
-    return f"{local.hour}시 {local.minute:02d}분"
+    return f"{local.hour}시" if local.minute == 0 else f"{local.hour}시 {local.minute:02d}분"
 
 
 def day_and_clock(moment: datetime, policy: Policy) -> str:
