@@ -69,8 +69,8 @@ test: ## everything CI checks (install, validate, train, all tests)
 eval: $(INSTALLED) ## NLU report: our pipeline vs Rasa's default on tests/nlu/heldout.yml
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python scripts/nlu_eval.py
 
-bench: $(MODEL) ## performance benchmark against a plain Rasa bot
-	@echo "make bench is not built yet (issue 8)"; exit 1
+bench: $(MODEL) ## performance benchmark against a plain `rasa init` bot (results/bench/)
+	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python scripts/bench.py
 
 lock: | $(BIN)/python ## recompile requirements.txt from requirements.in
 	$(BIN)/python -m pip install --quiet pip-tools==7.4.1

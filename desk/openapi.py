@@ -28,6 +28,7 @@ REF = "#/components/schemas/{model}"
 SERVICE = [{"serviceToken": []}]
 AGENT = [{"agentSession": []}]
 EITHER = [{"serviceToken": []}, {"agentSession": []}]
+CHAT = [{"chatToken": []}]
 PUBLIC: List[dict] = []
 
 
@@ -254,6 +255,22 @@ def build_document() -> Dict[str, Any]:
                 errors=(404,),
             )
         },
+        "/chat": {
+            "get": _operation(
+                "The in-app web chat (HTML page an app embeds)",
+                PUBLIC,
+                {"200": {"description": "HTML", "content": {"text/html": {"schema": STRING}}}},
+            )
+        },
+        "/chat/static/{path}": {
+            "get": _operation(
+                "The chat page's script and styles",
+                PUBLIC,
+                {"200": {"description": "A static file", "content": {"*/*": {"schema": STRING}}}},
+                parameters=[_path_param("path")],
+                errors=(404,),
+            )
+        },
         "/api/auth/login": {
             "post": _operation(
                 "Sign in; sets the HttpOnly, SameSite=Strict session cookie",
@@ -437,6 +454,43 @@ def build_document() -> Dict[str, Any]:
                 errors=(401, 404),
             )
         },
+        "/api/chat/config": {
+            "get": _operation(
+                "Where the chat page connects (Rasa's socket.io)",
+                PUBLIC,
+                {"200": _json(_obj(socket_url=STRING, socket_path=STRING), "The settings.")},
+            )
+        },
+        "/api/chat/demo-token": {
+            "post": _operation(
+                "A chat token for the demo customer (only with CHAT_DEMO_TOKENS=true)",
+                PUBLIC,
+                {"200": _json(_obj(token=STRING, customer_id=STRING, session_id=STRING), "Issued.")},
+                errors=(404,),
+            )
+        },
+        "/api/chat/uploads": {
+            "post": {
+                **_operation(
+                    "A photo from the chat's photo button (checked and re-encoded like every upload)",
+                    CHAT,
+                    {"201": _json(_obj(id=STRING, content_type=STRING), "Stored.")},
+                    errors=(400, 401, 413, 415, 422),
+                ),
+                "requestBody": {
+                    "required": True,
+                    "content": {"multipart/form-data": {"schema": _obj(file={"type": "string", "format": "binary"})}},
+                },
+            }
+        },
+        "/api/chat/history": {
+            "get": _operation(
+                "The signed-in customer's conversation so far",
+                CHAT,
+                {"200": _json(_obj(messages={"type": "array", "items": _obj(author=STRING, text=STRING)}), "Lines.")},
+                errors=(401,),
+            )
+        },
         "/api/ratings": {
             "post": _operation(
                 "Rate a ticket 1–5 (by number), or the bot's own answer (sender_id alone)",
@@ -464,6 +518,8 @@ def build_document() -> Dict[str, Any]:
             "securitySchemes": {
                 "serviceToken": {"type": "http", "scheme": "bearer", "description": "DESK_SERVICE_TOKEN"},
                 "agentSession": {"type": "apiKey", "in": "cookie", "name": "desk_session"},
+                "chatToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                              "description": "the app's signed customer token (CHAT_JWT_SECRET)"},
             },
         },
     }

@@ -31,8 +31,8 @@ async def test_document_is_served(desk_app):
 def test_every_route_is_documented(desk_app):
     document = build_document()
     documented = {(path, method) for path, item in document["paths"].items() for method in item}
-    static = {("/console/static/{path}", "get")}
-    served = {r for r in app_routes(desk_app) if not r[0].startswith("/console/static")} | static
+    static = {("/console/static/{path}", "get"), ("/chat/static/{path}", "get")}
+    served = {r for r in app_routes(desk_app) if not r[0].startswith(("/console/static", "/chat/static"))} | static
     assert served - documented == set(), "routes missing from desk/openapi.py"
     assert documented - served == set(), "documented routes the app does not serve"
 

@@ -1,0 +1,338 @@
+"""KakaoTalk channel: a 카카오 i 오픈빌더 skill server as a Rasa input channel.
+
+Routes (under Rasa's ``/webhooks/kakao``):
+
+* ``POST /webhooks/kakao/webhook`` – one skill request (version 2.0) per customer
+  message; the answer is a skill response (version 2.0).
+* ``GET /webhooks/kakao/`` – health.
+
+Kakao waits 5 seconds for an answer. A turn that takes longer than
+``callback_after_seconds`` (3.5) is answered at once with ``useCallback`` when the
+request carries a ``callbackUrl`` (the block has callbacks on), and the real
+answer is POSTed to that URL when it is ready. Without a callback URL the channel
+waits ``reply_timeout_seconds`` (4.5), then says it is late; that turn's answer
+is shown first in the customer's next answer. A request is never handed to Rasa
+twice: the turn keeps running when the HTTP answer goes out early, and a
+callback URL seen before is not processed again.
+
+Configured in ``credentials.yml`` under ``addons.channels.kakao.KakaoInput``;
+see docs/channels-kakao.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Set
+from urllib.parse import urlsplit
+
+import aiohttp
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from addons.channels.kakao_memory import TtlMap
+from addons.channels.kakao_response import build_answer, callback_ack, text_response
+from addons.channels.kakao_skill import SkillRequest, SkillRequestError, parse_skill_request
+
+logger = logging.getLogger(__name__)
+
+WAIT_TEXT = "답변을 준비하고 있어요. 잠시만 기다려 주세요."
+LATE_TEXT = "조금 늦어지고 있어요. 잠시 후 다시 말씀해 주세요."
+ERROR_TEXT = "죄송해요, 잠시 문제가 생겼어요. 잠시 후 다시 말씀해 주세요."
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+KNOWN_KEYS = {
+    "skill_secret",
+    "skill_secret_env",
+    "secret_header",
+    "callback_after_seconds",
+    "reply_timeout_seconds",
+    "callback_timeout_seconds",
+    "allow_insecure_callback",
+    "quick_reply_ttl_seconds",
+}
+
+_dumps = partial(json.dumps, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class KakaoConfig:
+    """The channel's settings (keys of its ``credentials.yml`` block).
+
+    Attributes:
+        skill_secret: when set, requests must carry it in ``secret_header`` (else 403).
+        secret_header: the header the skill's shared secret travels in.
+        callback_after: seconds a turn may take before a request with a callback URL is
+            answered with ``useCallback``.
+        reply_timeout: seconds a turn may take when there is no callback URL.
+        callback_timeout: seconds the POST to a callback URL may take.
+        allow_insecure_callback: accept ``http://`` callback URLs on this machine (tests only).
+        quick_reply_ttl: seconds a customer's last quick replies are remembered.
+    """
+
+    skill_secret: Optional[str] = None
+    secret_header: str = "X-Skill-Secret"
+    callback_after: float = 3.5
+    reply_timeout: float = 4.5
+    callback_timeout: float = 10.0
+    allow_insecure_callback: bool = False
+    quick_reply_ttl: float = 600.0
+
+    @classmethod
+    def from_credentials(
+        cls, credentials: Optional[Mapping[str, Any]], environ: Mapping[str, str] = os.environ
+    ) -> "KakaoConfig":
+        """Read the block; the secret comes from ``skill_secret`` or the variable ``skill_secret_env`` names.
+
+        A secret that is empty or still reads ``${…}`` (an unexpanded placeholder) counts as not set.
+
+        Raises:
+            ValueError: a value of the wrong type or out of range.
+        """
+        values = dict(credentials or {})
+        unknown = sorted(set(values) - KNOWN_KEYS)
+        if unknown:
+            logger.warning("kakao.config unknown keys ignored: %s", ", ".join(unknown))
+        secret = _secret(values.get("skill_secret"))
+        env_name = values.get("skill_secret_env")
+        if secret is None and env_name:
+            secret = _secret(environ.get(str(env_name)))
+        config = cls(
+            skill_secret=secret,
+            secret_header=str(values.get("secret_header") or cls.secret_header),
+            callback_after=_seconds(values, "callback_after_seconds", cls.callback_after),
+            reply_timeout=_seconds(values, "reply_timeout_seconds", cls.reply_timeout),
+            callback_timeout=_seconds(values, "callback_timeout_seconds", cls.callback_timeout),
+            allow_insecure_callback=_flag(values.get("allow_insecure_callback", False)),
+            quick_reply_ttl=_seconds(values, "quick_reply_ttl_seconds", cls.quick_reply_ttl),
+        )
+        if config.reply_timeout >= 5 or config.callback_after >= 5:
+            raise ValueError("kakao: reply_timeout_seconds and callback_after_seconds must stay below Kakao's 5 s")
+        return config
+
+
+def _secret(value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return None if not text or text.startswith("${") else text
+
+
+def _seconds(values: Mapping[str, Any], key: str, default: float) -> float:
+    value = values.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"kakao: {key} must be a number of seconds")
+    try:
+        seconds = float(value)
+    except ValueError as exc:
+        raise ValueError(f"kakao: {key} must be a number of seconds") from exc
+    if not 0 < seconds <= 3600:
+        raise ValueError(f"kakao: {key} must be between 0 and 3600 seconds")
+    return seconds
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "false", "no", "0", ""):
+        return value.strip().lower() in ("true", "yes", "1")
+    raise ValueError("kakao: allow_insecure_callback must be true or false")
+
+
+def usable_callback_url(url: Optional[str], allow_insecure: bool) -> Optional[str]:
+    """``url`` if answers may be POSTed there: https, or http on this machine when allowed."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        return None
+    if not host or parts.username or parts.password:
+        return None
+    if parts.scheme == "https":
+        return url
+    if parts.scheme == "http" and allow_insecure and host in LOCAL_HOSTS:
+        return url
+    return None
+
+
+def _who(sender_id: str) -> str:
+    """A short, stable pseudonym of a sender for the logs."""
+    return hashlib.sha256(sender_id.encode()).hexdigest()[:12]
+
+
+class KakaoInput(InputChannel):
+    """The KakaoTalk channel (카카오 i 오픈빌더 skill server)."""
+
+    @classmethod
+    def name(cls) -> str:
+        """The channel's name: the URL prefix and the ``input_channel`` of its messages."""
+        return "kakao"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "KakaoInput":
+        """The channel configured by its ``credentials.yml`` block."""
+        return cls(KakaoConfig.from_credentials(credentials))
+
+    def __init__(self, config: Optional[KakaoConfig] = None) -> None:
+        self.config = config or KakaoConfig()
+        # sender → {text the customer may send back: payload for Rasa} of the last answer
+        self.reply_maps: TtlMap[Dict[str, str]] = TtlMap(self.config.quick_reply_ttl)
+        # sender → bot messages of a turn that finished after its request was answered
+        self.late_messages: TtlMap[List[Dict[str, Any]]] = TtlMap(self.config.quick_reply_ttl)
+        # callback URL → its final answer, or {} while the turn runs
+        self.callbacks: TtlMap[Dict[str, Any]] = TtlMap(300)
+        self._background: Set["asyncio.Task[Any]"] = set()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """The health and webhook routes."""
+        kakao_webhook = Blueprint("kakao_webhook", __name__)
+
+        @kakao_webhook.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @kakao_webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await self.handle(request, on_new_message)
+
+        return kakao_webhook
+
+    async def handle(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+        """Answer one skill request."""
+        if not self._authorized(request):
+            logger.warning("kakao.request refused: missing or wrong %s header", self.config.secret_header)
+            return response.json({"error": "forbidden", "message": "The skill secret is missing or wrong."}, 403)
+        try:
+            skill = parse_skill_request(request.body or b"")
+        except SkillRequestError as error:
+            logger.warning("kakao.request rejected: %s (%d bytes)", error.code, len(request.body or b""))
+            status = 413 if error.code == "too_large" else 400
+            return response.json({"error": error.code, "message": str(error)}, status)
+
+        who = _who(skill.user_id)
+        callback_url = usable_callback_url(skill.callback_url, self.config.allow_insecure_callback)
+        if skill.callback_url and not callback_url:
+            logger.warning("kakao.request sender=%s callback URL not allowed, answering directly", who)
+        if callback_url:
+            seen = self.callbacks.get(callback_url)
+            if seen is not None:
+                logger.warning("kakao.request sender=%s repeated request for one callback URL, not processed", who)
+                return self._json(seen or callback_ack(WAIT_TEXT))
+            self.callbacks.set(callback_url, {})
+
+        text = self._text_for_rasa(skill)
+        started = time.monotonic()
+        turn = asyncio.ensure_future(self._run_turn(on_new_message, skill, text))
+        wait = self.config.callback_after if callback_url else self.config.reply_timeout
+        try:
+            messages = await asyncio.wait_for(asyncio.shield(turn), wait)
+        except asyncio.TimeoutError:
+            if callback_url:
+                logger.info("kakao.turn sender=%s slow, answering through the callback URL", who)
+                self._spawn(self._answer_by_callback(turn, skill.user_id, callback_url, started))
+                return self._json(callback_ack(WAIT_TEXT))
+            logger.warning("kakao.turn sender=%s slow and no callback URL: the answer follows the next message", who)
+            self._spawn(self._keep_late_answer(turn, skill.user_id))
+            return self._json(text_response(LATE_TEXT))
+        except asyncio.CancelledError:
+            # the HTTP request went away; the turn goes on and its answer is kept
+            self._spawn(self._keep_late_answer(turn, skill.user_id))
+            raise
+
+        body = self._answer(skill.user_id, messages)
+        if callback_url:
+            self.callbacks.set(callback_url, body)
+        logger.info(
+            "kakao.turn sender=%s chars=%d images=%d answered in %d ms",
+            who, len(skill.utterance), len(skill.image_urls), (time.monotonic() - started) * 1000,
+        )
+        return self._json(body)
+
+    def _authorized(self, request: Request) -> bool:
+        secret = self.config.skill_secret
+        if not secret:
+            return True
+        given = request.headers.get(self.config.secret_header) or ""
+        return hmac.compare_digest(given.encode(), secret.encode())
+
+    def _text_for_rasa(self, skill: SkillRequest) -> str:
+        """The utterance, or the payload of the quick reply it repeats from the last answer."""
+        offered = self.reply_maps.get(skill.user_id) or {}
+        payload = offered.get(skill.utterance)
+        if payload is not None:
+            logger.debug("kakao.request sender=%s quick reply mapped to its payload", _who(skill.user_id))
+            return payload
+        return skill.utterance
+
+    async def _run_turn(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], skill: SkillRequest, text: str
+    ) -> List[Dict[str, Any]]:
+        """Hand the message to Rasa; the bot's messages, or an apology when Rasa failed."""
+        collector = CollectingOutputChannel()
+        message = UserMessage(
+            text, collector, skill.user_id, input_channel=self.name(), metadata=skill.metadata()
+        )
+        try:
+            await on_new_message(message)
+        except Exception:  # noqa: BLE001 - the customer gets an apology, never a 500
+            logger.exception("kakao.turn sender=%s failed in Rasa", _who(skill.user_id))
+            return [{"text": ERROR_TEXT}]
+        return collector.messages
+
+    def _answer(self, sender_id: str, messages: List[Dict[str, Any]]) -> Dict[str, Any]:
+        """The skill response for a turn, with any late answer first; remembers its quick replies."""
+        earlier = self.late_messages.pop(sender_id) or []
+        if not messages and not earlier:
+            logger.warning("kakao.turn sender=%s the bot said nothing (is the model loaded?)", _who(sender_id))
+        answer = build_answer(messages, earlier)
+        if answer.reply_map:
+            self.reply_maps.set(sender_id, answer.reply_map)
+        else:
+            self.reply_maps.pop(sender_id)
+        return answer.body
+
+    async def _answer_by_callback(
+        self, turn: "asyncio.Future[List[Dict[str, Any]]]", sender_id: str, url: str, started: float
+    ) -> None:
+        messages = await turn
+        body = self._answer(sender_id, messages)
+        self.callbacks.set(url, body)
+        who = _who(sender_id)
+        try:
+            timeout = aiohttp.ClientTimeout(total=self.config.callback_timeout)
+            async with aiohttp.ClientSession(timeout=timeout) as http:
+                async with http.post(url, data=_dumps(body), headers={"Content-Type": "application/json"}) as reply:
+                    await reply.read()
+                    level = logging.INFO if 200 <= reply.status < 300 else logging.WARNING
+                    logger.log(
+                        level, "kakao.callback sender=%s HTTP %d after %d ms",
+                        who, reply.status, (time.monotonic() - started) * 1000,
+                    )
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            logger.warning("kakao.callback sender=%s failed: %s", who, type(error).__name__)
+
+    async def _keep_late_answer(self, turn: "asyncio.Future[List[Dict[str, Any]]]", sender_id: str) -> None:
+        messages = await turn
+        kept = (self.late_messages.get(sender_id) or []) + list(messages)
+        self.late_messages.set(sender_id, kept)
+        logger.info("kakao.turn sender=%s late answer kept for the next message", _who(sender_id))
+
+    def _spawn(self, coroutine: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    @staticmethod
+    def _json(body: Dict[str, Any], status: int = 200) -> HTTPResponse:
+        return response.json(body, status=status, dumps=_dumps)

@@ -1,0 +1,153 @@
+"""The skill response (version 2.0) built from Rasa's bot messages, within Kakao's limits.
+
+Shape::
+
+    {"version": "2.0",
+     "template": {"outputs": [{"simpleText": {"text": "…"}}, …],
+                  "quickReplies": [{"label": "…", "action": "message", "messageText": "…"}, …]}}
+
+Limits (카카오 i 오픈빌더): 1–3 outputs, a simpleText of at most 1000 characters,
+at most 10 quick replies, labels of at most 14 characters, messageText of at most
+1000. Extra messages are merged into the last simpleText, long texts are cut with
+a note, long labels end in "…".
+
+Kakao sends back only a quick reply's ``messageText``. A button whose payload is
+plain text sends that text; a button with an intent payload (``/dont_know``,
+``/inform{"resolution": "refund"}``) sends its title, and the returned
+``reply_map`` says which payload that title stands for, so the channel can hand
+Rasa the payload when the customer taps it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional, Sequence
+
+VERSION = "2.0"
+MAX_OUTPUTS = 3
+MAX_TEXT = 1000
+MAX_QUICK_REPLIES = 10
+MAX_LABEL = 14
+MAX_MESSAGE_TEXT = 1000
+ELLIPSIS = "…"
+TRUNCATED_NOTE = "\n…(내용이 길어 여기까지만 보여 드려요)"
+# Kakao needs at least one output; the bot always says something, so silence means trouble
+EMPTY_TEXT = "죄송해요, 지금은 답변을 드리기 어려워요. 잠시 후 다시 말씀해 주세요."
+IMAGE_ALT_TEXT = "이미지"
+
+
+@dataclass
+class SkillAnswer:
+    """A response body and the quick-reply texts that stand for intent payloads."""
+
+    body: Dict[str, Any]
+    reply_map: Dict[str, str] = field(default_factory=dict)
+
+
+def text_response(text: str) -> Dict[str, Any]:
+    """A response with one simpleText."""
+    return {"version": VERSION, "template": {"outputs": [{"simpleText": {"text": fit_text(text)}}]}}
+
+
+def callback_ack(text: str) -> Dict[str, Any]:
+    """The immediate answer that promises the real one through the callback URL."""
+    return {"version": VERSION, "useCallback": True, "data": {"text": fit_text(text)}}
+
+
+def fit_text(text: str) -> str:
+    """``text`` cut politely to Kakao's simpleText limit."""
+    if len(text) <= MAX_TEXT:
+        return text
+    return text[: MAX_TEXT - len(TRUNCATED_NOTE)].rstrip() + TRUNCATED_NOTE
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` at most ``limit`` characters, ending in "…" when cut."""
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+
+
+def build_answer(messages: Sequence[Dict[str, Any]], earlier: Sequence[Dict[str, Any]] = ()) -> SkillAnswer:
+    """The skill response for a turn's bot messages (``CollectingOutputChannel.messages``).
+
+    Args:
+        messages: the bot messages of this turn.
+        earlier: messages of an earlier turn that finished too late to be answered;
+            they are shown first, and their buttons only when this turn has none.
+    """
+    outputs = _merge_outputs(_outputs(list(earlier) + list(messages)))
+    if not outputs:
+        outputs = [{"simpleText": {"text": EMPTY_TEXT}}]
+    buttons = _buttons(messages) or _buttons(earlier)
+    quick_replies, reply_map = _quick_replies(buttons)
+    template: Dict[str, Any] = {"outputs": outputs}
+    if quick_replies:
+        template["quickReplies"] = quick_replies
+    return SkillAnswer({"version": VERSION, "template": template}, reply_map)
+
+
+def _outputs(messages: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    outputs: List[Dict[str, Any]] = []
+    for message in messages:
+        text = message.get("text")
+        if isinstance(text, str) and text.strip():
+            outputs.append({"simpleText": {"text": text.strip()}})
+        image = message.get("image")
+        if isinstance(image, str) and image.startswith(("https://", "http://")):
+            outputs.append({"simpleImage": {"imageUrl": image, "altText": IMAGE_ALT_TEXT}})
+    return outputs
+
+
+def _merge_outputs(outputs: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """At most three outputs: everything from the third on becomes one simpleText."""
+    if len(outputs) > MAX_OUTPUTS:
+        rest = outputs[MAX_OUTPUTS - 1 :]
+        texts = [
+            item["simpleText"]["text"] if "simpleText" in item else item["simpleImage"]["imageUrl"]
+            for item in rest
+        ]
+        outputs = outputs[: MAX_OUTPUTS - 1] + [{"simpleText": {"text": "\n\n".join(texts)}}]
+    for item in outputs:
+        if "simpleText" in item:
+            item["simpleText"]["text"] = fit_text(item["simpleText"]["text"])
+    return outputs
+
+
+def _buttons(messages: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    found: List[Dict[str, Any]] = []
+    for message in messages:
+        for key in ("buttons", "quick_replies"):
+            items = message.get(key)
+            if isinstance(items, list):
+                found.extend(item for item in items if isinstance(item, dict))
+    return found
+
+
+def _quick_replies(buttons: Iterable[Dict[str, Any]]) -> "tuple[List[Dict[str, str]], Dict[str, str]]":
+    quick_replies: List[Dict[str, str]] = []
+    reply_map: Dict[str, str] = {}
+    labels = set()
+    for button in buttons:
+        title = _str(button.get("title"))
+        payload = _str(button.get("payload"))
+        if not title and not payload:
+            continue
+        label = shorten(title or payload or "", MAX_LABEL)
+        if label in labels:
+            continue
+        if payload and not payload.startswith("/") and len(payload) <= MAX_MESSAGE_TEXT:
+            message_text = payload
+        else:
+            message_text = shorten(title or payload or "", MAX_MESSAGE_TEXT)
+            if payload and payload != message_text:
+                reply_map[message_text] = payload
+                reply_map.setdefault(label, payload)
+        labels.add(label)
+        quick_replies.append({"label": label, "action": "message", "messageText": message_text})
+        if len(quick_replies) == MAX_QUICK_REPLIES:
+            break
+    return quick_replies, reply_map
+
+
+def _str(value: Any) -> Optional[str]:
+    return value.strip() if isinstance(value, str) and value.strip() else None

@@ -1,0 +1,244 @@
+"""Facebook Messenger input channel: Rasa's ``FacebookInput``, hardened.
+
+Enabled in ``credentials.yml`` under ``addons.channels.messenger.MessengerInput``;
+the channel keeps Rasa's name ``facebook`` (the desk pushes agent replies to that
+channel and tickets record it), so its routes are
+``GET/POST /webhooks/facebook/webhook``. What it adds to Rasa's connector:
+
+* the verification challenge only with ``hub.mode=subscribe`` and the right token
+  (constant-time), else 403;
+* ``X-Hub-Signature-256`` (HMAC-SHA256 of the raw body with the app secret) on
+  every POST, else 403 and nothing is processed; without a configured secret
+  every POST is refused;
+* redeliveries (a ``mid`` already handled) are answered 200 and not handled again;
+* every event of a batch is handled, not only the first; images go to the
+  message metadata as ``attachments``, never as text;
+* answers go out through the Send API with aiohttp (``messenger_send``), also for
+  messages Rasa sends on its own (``get_output_channel``, used by ``trigger_intent``).
+
+See ``docs/channels-messenger.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import os
+import re
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.facebook import FacebookInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from addons.channels.messenger_dedup import DEFAULT_MAX_ENTRIES, DEFAULT_TTL_SECONDS, SeenMessages
+from addons.channels.messenger_events import IncomingMessage, MalformedWebhook, parse_webhook
+from addons.channels.messenger_send import DEFAULT_GRAPH_API_URL, GraphSendApi, MessengerOutput
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+SIGNATURE_PREFIX = "sha256="
+# what Rasa leaves in place of ${VAR} when it does not expand it
+UNEXPANDED = re.compile(r"\$\{[^}]*\}")
+
+
+def configured(value: Any) -> Optional[str]:
+    """A credentials value, or None when it is empty or an unexpanded ``${VAR}``."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text or UNEXPANDED.search(text):
+        return None
+    return text
+
+
+def setting(credentials: Dict[Text, Any], key: str) -> Optional[str]:
+    """A setting: its value in ``credentials.yml``, else the variable its ``<key>_env`` names.
+
+    ``secret: abc`` (or Rasa's ``secret: ${FB_APP_SECRET}`` when that variable is
+    set) gives the value itself; ``secret_env: FB_APP_SECRET`` reads the variable
+    when the channel starts, and an unset or empty variable means "not configured".
+    """
+    value = configured(credentials.get(key))
+    if value is not None:
+        return value
+    variable = credentials.get(f"{key.replace('-', '_')}_env")
+    return configured(os.environ.get(variable)) if isinstance(variable, str) and variable else None
+
+
+def valid_signature(secret: str, body: bytes, header: Optional[str]) -> bool:
+    """Whether ``header`` is ``sha256=<hex HMAC-SHA256 of body with secret>``."""
+    if not secret or not header or not header.startswith(SIGNATURE_PREFIX):
+        return False
+    expected = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    given = header[len(SIGNATURE_PREFIX) :].strip().lower()
+    return hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8"))
+
+
+def _error(status: int, message: str) -> HTTPResponse:
+    return response.json({"error": message}, status=status)
+
+
+class MessengerInput(FacebookInput):
+    """Messenger webhook with SHA-256 signatures, redelivery filter and an async Send API.
+
+    Args:
+        fb_verify: the verify token chosen when subscribing the webhook.
+        fb_secret: the app secret that signs every webhook body.
+        fb_access_token: the page access token for the Send API.
+        graph_api_url: the Graph API root (default :data:`DEFAULT_GRAPH_API_URL`).
+        send_timeout: seconds for one Send API request.
+        dedup_ttl_seconds, dedup_max_entries: how long and how many message ids
+            are remembered to recognise redeliveries.
+    """
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        """Settings from ``credentials.yml``; see :func:`setting` for where each value comes from."""
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        return cls(
+            setting(credentials, "verify"),
+            setting(credentials, "secret"),
+            setting(credentials, "page-access-token"),
+            graph_api_url=setting(credentials, "graph_api_url"),
+            send_timeout=float(credentials.get("send_timeout") or 10.0),
+            dedup_ttl_seconds=float(credentials.get("dedup_ttl_seconds") or DEFAULT_TTL_SECONDS),
+            dedup_max_entries=int(credentials.get("dedup_max_entries") or DEFAULT_MAX_ENTRIES),
+        )
+
+    def __init__(
+        self,
+        fb_verify: Optional[Text],
+        fb_secret: Optional[Text],
+        fb_access_token: Optional[Text],
+        graph_api_url: Optional[Text] = None,
+        send_timeout: float = 10.0,
+        dedup_ttl_seconds: float = DEFAULT_TTL_SECONDS,
+        dedup_max_entries: int = DEFAULT_MAX_ENTRIES,
+    ) -> None:
+        super().__init__(configured(fb_verify), configured(fb_secret), configured(fb_access_token))
+        base_url = configured(graph_api_url) or DEFAULT_GRAPH_API_URL
+        if not base_url.startswith(("https://", "http://")):
+            raise ValueError(f"facebook channel: graph_api_url must be an http(s) URL, got {base_url!r}")
+        self.graph_api_url = base_url.rstrip("/")
+        self.send_api = GraphSendApi(self.graph_api_url, self.fb_access_token, timeout=send_timeout)
+        self.seen = SeenMessages(dedup_ttl_seconds, dedup_max_entries)
+        if self.fb_secret is None:
+            logger.error(
+                "facebook channel: the app secret (FB_APP_SECRET) is not configured: "
+                "every webhook POST is refused with 403"
+            )
+        if self.fb_verify is None:
+            logger.warning(
+                "facebook channel: the verify token (FB_VERIFY_TOKEN) is not configured: "
+                "the webhook verification is refused"
+            )
+        if self.fb_access_token is None:
+            logger.warning(
+                "facebook channel: the page access token (FB_PAGE_ACCESS_TOKEN) is not configured: "
+                "no answer can be sent"
+            )
+
+    def get_output_channel(self) -> OutputChannel:
+        """The channel for messages Rasa sends on its own (``trigger_intent``, ``output_channel=latest``)."""
+        return MessengerOutput(self.send_api, messaging_type="UPDATE")
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        messenger = Blueprint("messenger_webhook", __name__)
+
+        @messenger.listener("after_server_stop")
+        async def close_send_api(_app: Any, _loop: Any) -> None:
+            await self.send_api.close()
+
+        @messenger.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @messenger.route("/webhook", methods=["GET"])
+        async def verification(request: Request) -> HTTPResponse:
+            return self._verification(request)
+
+        @messenger.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            return await self._webhook(request, on_new_message)
+
+        return messenger
+
+    def _verification(self, request: Request) -> HTTPResponse:
+        if self.fb_verify is None:
+            logger.error("facebook webhook verification refused: FB_VERIFY_TOKEN is not configured")
+            return _error(403, "verification is not configured")
+        token = request.args.get("hub.verify_token") or ""
+        if request.args.get("hub.mode") != "subscribe" or not hmac.compare_digest(
+            token.encode("utf-8"), self.fb_verify.encode("utf-8")
+        ):
+            logger.warning("facebook webhook verification refused: wrong mode or verify token")
+            return _error(403, "verification failed")
+        challenge = request.args.get("hub.challenge")
+        if not challenge:
+            return _error(400, "hub.challenge is missing")
+        return response.text(challenge)
+
+    async def _webhook(
+        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> HTTPResponse:
+        if self.fb_secret is None:
+            logger.error("facebook webhook refused: FB_APP_SECRET is not configured, no message can be verified")
+            return _error(403, "signature cannot be verified")
+        body = request.body or b""
+        if not valid_signature(self.fb_secret, body, request.headers.get(SIGNATURE_HEADER)):
+            logger.warning(
+                "facebook webhook refused: %s header missing or wrong (%d bytes from %s)",
+                SIGNATURE_HEADER,
+                len(body),
+                request.ip,
+            )
+            return _error(403, "invalid signature")
+        try:
+            messages = parse_webhook(json.loads(body))
+        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, MalformedWebhook
+            reason = str(exc) if isinstance(exc, MalformedWebhook) else "the body is not JSON"
+            logger.warning("facebook webhook rejected: %s", reason)
+            return _error(400, reason)
+        if messages is None:
+            logger.info("facebook webhook ignored: not a page event")
+            return response.text("EVENT_RECEIVED")
+        for message in messages:
+            if message.mid is not None and not self.seen.add(message.mid):
+                logger.info("facebook message %s from %s is a redelivery: ignored", message.mid, message.sender_id)
+                continue
+            await self._handle(message, request, on_new_message)
+        return response.text("EVENT_RECEIVED")
+
+    async def _handle(
+        self,
+        message: IncomingMessage,
+        request: Request,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        metadata = {**(self.get_metadata(request) or {}), **(message.metadata or {})}
+        logger.info(
+            "facebook %s %s from %s (%d image(s))",
+            message.kind,
+            message.mid,
+            message.sender_id,
+            len(message.attachments),
+        )
+        user_message = UserMessage(
+            message.text,
+            MessengerOutput(self.send_api, messaging_type="RESPONSE"),
+            message.sender_id,
+            input_channel=self.name(),
+            message_id=message.mid,
+            metadata=metadata or None,
+        )
+        try:
+            await on_new_message(user_message)
+        except Exception:  # one failing message must not fail the others of the batch, nor give Meta a 500
+            logger.exception("facebook message %s from %s: the bot failed to handle it", message.mid, message.sender_id)

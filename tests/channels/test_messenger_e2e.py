@@ -1,0 +1,169 @@
+"""Messenger against the real stack: signed webhooks in, Send API calls out to the Graph API stand-in.
+
+Rasa runs with ``credentials.yml`` and the secrets of ``MESSENGER_ENV``; its Send API
+calls go to the session's ``graph_api`` stand-in, which records them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import random
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Callable, Dict, List
+
+import pytest
+
+from processes import DEMO_AGENT, ROOT, http_json
+
+if str(ROOT / "tests" / "e2e") not in sys.path:  # the shared e2e helpers, when this file runs alone
+    sys.path.append(str(ROOT / "tests" / "e2e"))
+from conversation import TICKET_NUMBER, Agent  # noqa: E402
+
+pytestmark = pytest.mark.e2e
+
+FIXTURES = Path(__file__).parent / "fixtures"
+WEBHOOK = "/webhooks/facebook/webhook"
+
+
+@pytest.fixture(scope="module")
+def messenger_env(request) -> Dict[str, str]:
+    """``MESSENGER_ENV`` of tests/conftest.py, the secrets the session's Rasa runs with.
+
+    Not imported by name: every conftest.py outside a package is module ``conftest``,
+    and which one that is depends on what pytest collected last.
+    """
+    conftest = request.config.pluginmanager.get_plugin(str(ROOT / "tests" / "conftest.py"))
+    return conftest.MESSENGER_ENV
+
+
+def new_sender() -> str:
+    """A fresh page-scoped id (16 digits), so each test has its own conversation."""
+    return str(random.randrange(7 * 10**15, 8 * 10**15))
+
+
+def text_message(sender: str, text: str) -> Dict[str, Any]:
+    """The text fixture as Messenger would send it for ``sender`` saying ``text``, with a new mid."""
+    body = json.loads((FIXTURES / "messenger_text.json").read_text(encoding="utf-8"))
+    event = body["entry"][0]["messaging"][0]
+    event["sender"]["id"] = sender
+    event["timestamp"] = int(time.time() * 1000)
+    event["message"] = {"mid": f"m_e2e_{sender}_{random.getrandbits(48):x}", "text": text}
+    return body
+
+
+def deliver(stack: Dict[str, str], body: Dict[str, Any], secret: str) -> int:
+    """POST ``body`` to Rasa's Messenger webhook signed with ``secret``; returns the status."""
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    key = secret.encode()
+    request = urllib.request.Request(f"{stack['rasa_url']}{WEBHOOK}", data=raw, method="POST")
+    request.add_header("Content-Type", "application/json")
+    request.add_header("X-Hub-Signature-256", "sha256=" + hmac.new(key, raw, hashlib.sha256).hexdigest())
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def sent_to(graph_api, sender: str) -> List[Dict[str, Any]]:
+    """The Send API bodies the stand-in received for ``sender``."""
+    return [
+        r["body"]
+        for r in list(graph_api.requests)
+        if r["path"].endswith("/me/messages") and isinstance(r["body"], dict)
+        and r["body"].get("recipient", {}).get("id") == sender
+    ]
+
+
+def texts_to(graph_api, sender: str) -> List[str]:
+    return [b["message"].get("text", "") for b in sent_to(graph_api, sender)]
+
+
+def wait_for(condition: Callable[[], Any], timeout: float = 10.0) -> Any:
+    """Poll until ``condition()`` is truthy (Messenger answers asynchronously); returns its value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.2)
+
+
+def user_turns(stack: Dict[str, str], sender: str) -> List[Dict[str, Any]]:
+    """The customer's messages in Rasa's tracker for ``sender``."""
+    status, tracker = http_json(
+        "GET", f"{stack['rasa_url']}/conversations/{sender}/tracker?token={stack['rasa_token']}"
+    )
+    assert status == 200, tracker
+    return [event for event in tracker.get("events", []) if event.get("event") == "user"]
+
+
+def test_verification_challenge_against_the_running_server(stack, messenger_env):
+    query = f"hub.mode=subscribe&hub.verify_token={messenger_env['FB_VERIFY_TOKEN']}&hub.challenge=987654321"
+    with urllib.request.urlopen(f"{stack['rasa_url']}{WEBHOOK}?{query}", timeout=10) as response:
+        assert response.read() == b"987654321"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{stack['rasa_url']}{WEBHOOK}?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1")
+    assert refused.value.code == 403
+
+
+def test_a_wrong_signature_changes_nothing(stack, graph_api):
+    sender = new_sender()
+    assert deliver(stack, text_message(sender, "배달이 너무 늦어요"), secret="not-the-app-secret") == 403
+    time.sleep(1.5)
+    assert sent_to(graph_api, sender) == []
+    assert user_turns(stack, sender) == []
+
+
+def test_a_customer_message_gets_the_bots_answers_through_the_send_api(stack, graph_api, messenger_env):
+    sender = new_sender()
+    assert deliver(stack, text_message(sender, "배달이 너무 늦어요"), messenger_env["FB_APP_SECRET"]) == 200
+    bodies = wait_for(lambda: sent_to(graph_api, sender))
+    assert bodies, "the bot answered through the Send API"
+    assert all(b["messaging_type"] == "RESPONSE" for b in bodies)
+    assert all(b["message"].get("text") for b in bodies)
+    assert "주문번호" in " ".join(texts_to(graph_api, sender)), "a late delivery: the bot asks for the order"
+    (turn,) = user_turns(stack, sender)
+    assert turn["text"] == "배달이 너무 늦어요" and turn["input_channel"] == "facebook"
+
+
+def test_a_redelivered_message_makes_one_bot_turn(stack, graph_api, messenger_env):
+    sender = new_sender()
+    body = text_message(sender, "배달이 너무 늦어요")
+    assert deliver(stack, body, messenger_env["FB_APP_SECRET"]) == 200
+    answers = wait_for(lambda: sent_to(graph_api, sender))
+    assert answers
+    time.sleep(1.0)  # let every answer of the first turn arrive
+    before = len(sent_to(graph_api, sender))
+    assert deliver(stack, body, messenger_env["FB_APP_SECRET"]) == 200, "Meta expects 200 for a redelivery too"
+    time.sleep(1.5)
+    assert len(sent_to(graph_api, sender)) == before, "no second answer"
+    assert len(user_turns(stack, sender)) == 1, "no second bot turn"
+
+
+def test_a_handoff_makes_a_facebook_ticket_and_the_agent_reply_is_pushed(stack, graph_api, messenger_env):
+    sender = new_sender()
+    assert deliver(stack, text_message(sender, "상담원 연결해 주세요"), messenger_env["FB_APP_SECRET"]) == 200
+    found = wait_for(lambda: TICKET_NUMBER.search(" ".join(texts_to(graph_api, sender))), 20)
+    assert found, f"the ticket number reaches the customer: {texts_to(graph_api, sender)}"
+    number = found.group(0)
+
+    auth = {"Authorization": f"Bearer {stack['token']}"}
+    status, ticket = http_json("GET", f"{stack['desk_url']}/api/tickets/{number}", headers=auth)
+    assert status == 200 and ticket["channel"] == "facebook"
+    status, listed = http_json("GET", f"{stack['desk_url']}/api/tickets?channel=facebook", headers=auth)
+    assert status == 200 and number in [t["number"] for t in listed["tickets"]]
+
+    Agent(stack, **DEMO_AGENT).reply(number, "메신저로 가는 답변이에요")
+    pushed = wait_for(
+        lambda: [b for b in sent_to(graph_api, sender) if b["message"].get("text") == "[상담원] 메신저로 가는 답변이에요"],
+        20,
+    )
+    assert pushed, f"the agent reply reaches Messenger: {texts_to(graph_api, sender)}"
+    assert pushed[0]["messaging_type"] == "UPDATE", "sent by Rasa on its own, not in answer to a message"
