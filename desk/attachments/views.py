@@ -36,6 +36,19 @@ async def _ticket(session: AsyncSession, number: Optional[str]) -> Optional[Tick
     return ticket
 
 
+def uploaded_image(request: Request) -> bytes:
+    """The bytes of the multipart field ``file`` (400 when missing or malformed, 413 when too big)."""
+    try:
+        upload_file = request.files.get("file") if request.files else None
+    except Exception as exc:  # a malformed multipart body
+        raise ApiError(400, "missing_file", "The body is not valid multipart/form-data.") from exc
+    if upload_file is None:
+        raise ApiError(400, "missing_file", "Send the image as the multipart/form-data field 'file'.")
+    if len(upload_file.body) > MAX_BYTES:
+        raise ApiError(413, "file_too_large", "Images may be at most 10 MB.")
+    return upload_file.body
+
+
 async def _store(request: Request, data: bytes, source: str, number: Optional[str]) -> HTTPResponse:
     async with request.app.ctx.sessions() as session:
         ticket = await _ticket(session, number)
@@ -54,16 +67,9 @@ async def _store(request: Request, data: bytes, source: str, number: Optional[st
 @require_agent_or_service
 async def upload(request: Request) -> HTTPResponse:
     """Accept one image in the multipart field ``file`` (optional field ``ticket_number``)."""
-    try:
-        upload_file = request.files.get("file") if request.files else None
-        number = request.form.get("ticket_number") if request.form else None
-    except Exception as exc:  # a malformed multipart body
-        raise ApiError(400, "missing_file", "The body is not valid multipart/form-data.") from exc
-    if upload_file is None:
-        raise ApiError(400, "missing_file", "Send the image as the multipart/form-data field 'file'.")
-    if len(upload_file.body) > MAX_BYTES:
-        raise ApiError(413, "file_too_large", "Images may be at most 10 MB.")
-    return await _store(request, upload_file.body, "upload", number)
+    data = uploaded_image(request)
+    number = request.form.get("ticket_number") if request.form else None
+    return await _store(request, data, "upload", number)
 
 
 @bp.post("/fetch")

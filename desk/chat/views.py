@@ -9,9 +9,9 @@ from urllib.parse import quote
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, file, json
 
-from desk.attachments.images import MAX_BYTES
 from desk.attachments import service as attachments
 from desk.attachments.schemas import attachment_public
+from desk.attachments.views import uploaded_image
 from support import customer_tokens as tokens
 from desk.errors import ApiError
 
@@ -77,25 +77,18 @@ async def demo_token(request: Request) -> HTTPResponse:
 @api_bp.post("/uploads")
 async def customer_upload(request: Request) -> HTTPResponse:
     """A photo from the chat's photo button (multipart field ``file``), checked like every upload."""
-    customer = _customer(request)
-    try:
-        upload_file = request.files.get("file") if request.files else None
-    except Exception as exc:  # a malformed multipart body
-        raise ApiError(400, "missing_file", "The body is not valid multipart/form-data.") from exc
-    if upload_file is None:
-        raise ApiError(400, "missing_file", "Send the image as the multipart/form-data field 'file'.")
-    if len(upload_file.body) > MAX_BYTES:
-        raise ApiError(413, "file_too_large", "Images may be at most 10 MB.")
+    _customer(request)
+    data = uploaded_image(request)
     async with request.app.ctx.sessions() as session:
         stored = await attachments.store_image(
             session,
             request.app.ctx.settings.storage_dir,
-            upload_file.body,
+            data,
             "upload",
             ticket=None,
             slots=request.app.ctx.image_slots,
         )
-    logger.info("chat photo %s uploaded (%d bytes)", stored.id, len(upload_file.body))
+    logger.info("chat photo %s uploaded (%d bytes)", stored.id, len(data))
     public = attachment_public(stored)
     return json({"id": public["id"], "content_type": public["content_type"]}, status=201)
 

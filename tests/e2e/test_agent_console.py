@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from browser import launch, wait_until
+from browser import wait_until
 from processes import DEMO_AGENT
 from conversation import Conversation, png_bytes, upload_photo
 
 pytestmark = pytest.mark.e2e
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 def test_agent_answers_a_bot_ticket_with_photo_and_the_customer_sees_reply_and_survey(stack, browser):

@@ -6,21 +6,11 @@ import re
 
 import pytest
 
-from browser import launch
 from conversation import TICKET_NUMBER, Agent, png_bytes
 from processes import DEMO_AGENT, http_json
 
 pytestmark = pytest.mark.e2e
 
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 def bot_says(page, text: str, timeout: float = 30000) -> None:
