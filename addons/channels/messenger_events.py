@@ -10,9 +10,11 @@ hold several events. Customer messages become :class:`IncomingMessage`:
   (the bot's channel-independent photo contract, see ``actions/attachments.py``);
   a message with images only gets the text :data:`IMAGE_ONLY_TEXT`.
 
-Everything else (echoes of the page's own messages, delivery and read receipts,
-reactions, stickers, audio, video, files, locations) is ignored. Texts are never
-logged: they are the customer's personal data.
+Voice, video, files and locations, which the bot cannot read, reach it as
+``/nlu_fallback`` so the customer gets the "not understood" choices instead of
+silence. Everything else (echoes of the page's own messages, delivery and read
+receipts, reactions, stickers) is ignored. Texts are never logged: they are the
+customer's personal data.
 """
 
 from __future__ import annotations
@@ -116,6 +118,9 @@ def _message(message: Any, sender_id: Any) -> Optional[IncomingMessage]:
         return IncomingMessage(sender_id, text, mid, "text", images)
     if images:
         return IncomingMessage(sender_id, IMAGE_ONLY_TEXT, mid, "image", images)
+    if _has_unsupported(message.get("attachments")):
+        # voice, video, files, locations: the bot cannot read them, but must not stay silent
+        return IncomingMessage(sender_id, UNSUPPORTED_TEXT, mid, "unsupported")
     logger.info(
         "facebook message %s ignored: no text and no image (attachment types: %s)",
         mid,
@@ -170,6 +175,16 @@ def _valid_sender(sender_id: Any, mid: Optional[str]) -> bool:
         return True
     logger.warning("facebook event %s ignored: missing or malformed sender id", mid)
     return False
+
+
+UNSUPPORTED_TEXT = "/nlu_fallback"  # the bot answers with its "not understood" choices
+UNSUPPORTED_TYPES = ("audio", "video", "file", "location")
+
+
+def _has_unsupported(attachments: Any) -> bool:
+    return isinstance(attachments, list) and any(
+        isinstance(item, dict) and item.get("type") in UNSUPPORTED_TYPES for item in attachments
+    )
 
 
 def _attachment_types(attachments: Any) -> str:
