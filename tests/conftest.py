@@ -10,7 +10,7 @@ from typing import Dict, Iterator
 
 import pytest
 
-from processes import BIN, DEMO_AGENT, ROOT, Processes, free_port, wait_http
+from processes import BIN, CHAT_JWT_SECRET, DEMO_AGENT, ROOT, Processes, free_port, wait_http
 
 MODEL = Path(os.environ.get("RASA_MODEL", ROOT / "models" / "support-bot.tar.gz"))
 
@@ -27,10 +27,6 @@ def processes(tmp_path_factory) -> Iterator[Processes]:
     group = Processes(tmp_path_factory.mktemp("logs"))
     yield group
     group.stop_all()
-
-
-# signs the in-app chat's customer tokens (desk) and verifies them (action server)
-CHAT_JWT_SECRET = "test-chat-jwt-secret-0123456789abcdef"
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 # the agent the test desk creates at start
 DEMO_AGENT = {"email": "agent@example.com", "password": "test-agent-password"}
+# signs the in-app chat's customer tokens (desk) and verifies them (action server)
+CHAT_JWT_SECRET = "test-chat-jwt-secret-0123456789abcdef"
 
 
 def free_port() -> int:

@@ -219,3 +219,26 @@ def test_customer_changes_the_topic_inside_the_form(stack):
     reply = chat.say("0147")
     assert "두 번 승인" in reply
     assert chat.ticket(reply)["category"] == "payment"
+
+
+def test_signed_in_customer_without_order_number_picks_from_recent_orders(stack):
+    from support.customer_tokens import issue
+
+    from processes import CHAT_JWT_SECRET
+
+    token = {"customer_token": issue(CHAT_JWT_SECRET, "cust-001")}
+    chat = Conversation(stack)
+    chat.say("배달이 너무 늦어요", metadata=token)
+    offer = chat.say("주문번호를 모르겠어요", metadata=token)
+    assert "최근 주문" in offer and "[엄마손 김밥" in offer and "[목록에 없어요]" in offer
+    status = chat.say('/inform{"order_number": "ORD-261122-0102"}', metadata=token)
+    assert "늦어지고" in status, "the signed identity verifies the order without phone digits"
+
+
+def test_forged_customer_token_is_not_trusted(stack):
+    from support.customer_tokens import issue
+
+    forged = {"customer_token": issue("not-the-secret-0123456789abcdef", "cust-001")}
+    chat = Conversation(stack)
+    chat.say("배달이 너무 늦어요", metadata=forged)
+    assert "뒤 4자리" in chat.say("ORD-261122-0102", metadata=forged)
