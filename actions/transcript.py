@@ -14,6 +14,41 @@ def _iso(timestamp: Optional[float]) -> Optional[str]:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat()
 
 
+# What a tapped button said, for the agent (payloads like /inform{"resolution": "refund"}).
+BUTTON_LABELS = {
+    "delay": "배달이 늦어요",
+    "quality": "음식에 문제가 있어요",
+    "payment": "결제가 이상해요",
+    "request_agent": "상담원 연결",
+    "dont_know": "모르겠어요 / 보낼 수 없어요",
+    "stop": "그만하기",
+    "deny": "건너뛰기",
+}
+ENTITY_LABELS = {
+    ("resolution", "wait"): "계속 기다리기",
+    ("resolution", "refund"): "환불 요청",
+    ("resolution", "redelivery"): "재배달 요청",
+}
+
+
+def readable(event: Dict[str, Any]) -> str:
+    """A customer message as the agent should read it: button payloads become their labels."""
+    text = event.get("text") or ""
+    if not text.startswith("/"):
+        return text
+    parse = event.get("parse_data") or {}
+    for entity in parse.get("entities") or []:
+        name, value = entity.get("entity"), entity.get("value")
+        if (name, value) in ENTITY_LABELS:
+            return f"[버튼] {ENTITY_LABELS[(name, value)]}"
+        if name == "survey_rating":
+            return f"[버튼] 만족도 {value}점"
+        if name == "order_number":
+            return f"[버튼] 주문 {value}"
+    intent = (parse.get("intent") or {}).get("name")
+    return f"[버튼] {BUTTON_LABELS[intent]}" if intent in BUTTON_LABELS else text
+
+
 def transcript_from_tracker(tracker: Tracker) -> List[Dict[str, Any]]:
     """The customer's and the bot's messages of the current session, in order."""
     lines = []
@@ -25,7 +60,7 @@ def transcript_from_tracker(tracker: Tracker) -> List[Dict[str, Any]]:
             lines.append(
                 {
                     "author": "customer" if kind == "user" else "bot",
-                    "text": event["text"],
+                    "text": readable(event) if kind == "user" else event["text"],
                     "sent_at": _iso(event.get("timestamp")),
                 }
             )

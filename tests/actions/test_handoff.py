@@ -68,3 +68,16 @@ async def test_desk_down_gets_a_clear_korean_apology(desk_server):
     await client.close()
     assert events == []
     assert dispatcher.messages[0]["response"] == "utter_desk_unavailable"
+
+
+def test_tapped_buttons_read_as_their_labels_in_the_transcript():
+    from actions.transcript import transcript_from_tracker
+
+    events = [
+        user_event("/delay", "delay"),
+        user_event('/inform{"resolution": "refund"}', "inform", entities=[{"entity": "resolution", "value": "refund"}]),
+        user_event("/unknown_thing", "unknown_thing"),
+        user_event("그냥 글이에요", "inform"),
+    ]
+    lines = [line["text"] for line in transcript_from_tracker(make_tracker(events))]
+    assert lines == ["[버튼] 배달이 늦어요", "[버튼] 환불 요청", "/unknown_thing", "그냥 글이에요"]
