@@ -15,6 +15,7 @@ from actions.category import current_category
 from actions.desk_client import DeskClient, DeskRejected, DeskUnavailable, desk_client
 from actions.order_facts import day_and_clock
 from actions.policy import policy
+from actions.ticket_outbox import ticket_outbox
 from actions.transcript import latest_user_timestamp, transcript_from_tracker
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,8 @@ PROBLEM_SLOTS = (
     "resolution", "payment_amount", "payment_method", "payment_time", "handoff_reason",
     "failed_validations", "recent_offered", "form_category",
 )
+# handoff_ticket while the ticket waits in the outbox for the desk
+PENDING_TICKET = "pending"
 RESOLUTION_LABELS = {"wait": "계속 기다리기", "refund": "환불 요청", "redelivery": "재배달 요청"}
 REASON_NOTES = {
     "lookup_failed": "본인 확인(휴대폰 뒷자리)에 실패함",
@@ -152,10 +155,15 @@ async def open_ticket(
             payload.pop("attachments")
             payload["summary"] = f"[고객이 보낸 사진 {len(attachments)}장을 확인하지 못함] {payload['summary']}"[:2000]
             ticket = await client.create_ticket(payload, key)
-    except DeskUnavailable as exc:
-        logger.error("ticket for conversation %s not created: %s", tracker.sender_id, exc)
+    except DeskRejected as exc:
+        logger.error("ticket for conversation %s refused by the desk: %s", tracker.sender_id, exc)
         dispatcher.utter_message(response="utter_desk_unavailable")
         return []
+    except DeskUnavailable as exc:
+        logger.error("desk unreachable for conversation %s, ticket queued: %s", tracker.sender_id, exc)
+        await ticket_outbox().keep(payload, key)
+        dispatcher.utter_message(response="utter_ticket_queued")
+        return [SlotSet("handoff_ticket", PENDING_TICKET), *clear_problem_slots()]
     logger.info(
         "conversation %s handed off as %s (category=%s reason=%s priority=%s)",
         tracker.sender_id, ticket["number"], payload["category"], reason, payload["priority"],

@@ -1,4 +1,4 @@
-"""Close the action server's pooled HTTP clients when the server stops.
+"""The action server's background work: retry queued tickets; close pooled clients at the end.
 
 rasa-sdk creates its Sanic app ("rasa_sdk") before it imports this package,
 so the shutdown listener can be attached here. Imported outside a running
@@ -7,12 +7,14 @@ action server (tests, scripts), it does nothing.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from sanic import Sanic
 from sanic.exceptions import SanicException
 
 from actions import desk_client, order_access
+from actions.ticket_outbox import keep_flushing
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +25,16 @@ def register_shutdown(app_name: str = "rasa_sdk") -> bool:
         app = Sanic.get_app(app_name)
     except SanicException:
         return False
+
+    @app.after_server_start
+    async def start_outbox(app: Sanic, _loop) -> None:
+        app.ctx.outbox_task = asyncio.get_running_loop().create_task(keep_flushing(desk_client.desk_client))
+
+    @app.before_server_stop
+    async def stop_outbox(app: Sanic, _loop) -> None:
+        task = getattr(app.ctx, "outbox_task", None)
+        if task is not None:
+            task.cancel()
 
     @app.after_server_stop
     async def close_http_clients(_app: Sanic, _loop) -> None:

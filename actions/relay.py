@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -22,6 +23,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.desk_client import DeskClient, DeskUnavailable, desk_client
+from actions.handoff import PENDING_TICKET
+from actions.ticket_outbox import ticket_outbox
 from actions.transcript import latest_user_timestamp
 
 logger = logging.getLogger(__name__)
@@ -64,6 +67,9 @@ class ActionRelayToAgent(Action):
         client = self._client or desk_client()
         number = tracker.get_slot("handoff_ticket")
         text = (tracker.latest_message or {}).get("text") or ""
+        if number == PENDING_TICKET and await self._still_queued(client, tracker, text):
+            dispatcher.utter_message(response="utter_ticket_still_queued")
+            return []
         try:
             ticket = await client.open_ticket_of(tracker.sender_id)
             if ticket is not None and text.strip():
@@ -81,7 +87,19 @@ class ActionRelayToAgent(Action):
             return back_to_bot(tracker, survey=resolved)
         if not dispatcher.messages:
             dispatcher.utter_message(response="utter_relayed_to_agent")
-        return []
+        return [SlotSet("handoff_ticket", ticket["number"])] if ticket["number"] != number else []
+
+    @staticmethod
+    async def _still_queued(client: DeskClient, tracker: Tracker, text: str) -> bool:
+        """Try to hand the queued ticket to the desk; keep the message with it if it is still down."""
+        outbox = ticket_outbox()
+        await outbox.flush(client, tracker.sender_id)
+        if not await outbox.pending(tracker.sender_id):
+            return False
+        timestamp = latest_user_timestamp(tracker)
+        sent_at = datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat() if timestamp else None
+        await outbox.append_line(tracker.sender_id, text[:5000], sent_at)
+        return True
 
     @staticmethod
     async def _hand_out(client: DeskClient, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:

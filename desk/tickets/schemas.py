@@ -53,6 +53,8 @@ class TicketCreate(BaseModel, extra=Extra.forbid):
     summary: constr(max_length=2000) = ""  # type: ignore[valid-type]
     transcript: List[TranscriptLine] = Field(default_factory=list, max_items=500)
     attachments: AttachmentIds = Field(default_factory=list, max_items=MAX_ATTACHMENTS)
+    # the ticket was queued while the desk was down: tell the customer its number
+    notify_customer: bool = False
 
     @validator("category")
     def _known_category(cls, value: str) -> str:  # noqa: N805

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from desk.attachments.service import link_to_ticket
 from desk.models import Ticket, TicketMessage, utcnow
+from desk.deliveries.service import enqueue
 from desk.tickets.numbering import next_ticket_number
 from desk.tickets.schemas import PRIORITIES, TicketCreate
 from desk.tickets.sla import sla_due
@@ -44,6 +45,9 @@ class TicketFilter:
     limit: int = 100
 
 
+QUEUED_NOTICE = "기다려 주셔서 감사해요. 상담 요청이 접수됐어요. (접수번호 {number}) 상담원이 이 대화로 답변드릴게요."
+
+
 async def find_by_idempotency_key(session: AsyncSession, key: str) -> Optional[Ticket]:
     """The ticket an earlier call with ``key`` created, if any."""
     return await session.scalar(select(Ticket).where(Ticket.idempotency_key == key))
@@ -71,7 +75,7 @@ async def create_ticket(
         sla_due_at=sla_due(data.priority, now),
         created_at=now,
         updated_at=now,
-        **data.dict(exclude={"transcript", "attachments"}),
+        **data.dict(exclude={"transcript", "attachments", "notify_customer"}),
     )
     ticket.messages = [
         TicketMessage(author=line.author, text=line.text, sent_at=line.sent_at or now)
@@ -84,6 +88,9 @@ async def create_ticket(
         raise
     session.add(ticket)
     try:
+        if data.notify_customer:
+            await session.flush()
+            enqueue(session, ticket, QUEUED_NOTICE.format(number=ticket.number))
         await session.commit()
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its ticket.

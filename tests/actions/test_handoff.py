@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.desk_client import DeskClient
@@ -61,13 +62,45 @@ async def test_a_retried_action_makes_no_second_ticket(desk_server):
     assert first[0]["value"] == second[0]["value"]
 
 
-async def test_desk_down_gets_a_clear_korean_apology(desk_server):
-    client = client_for(desk_server, url="http://127.0.0.1:9")
+@pytest.fixture
+def outbox(tmp_path, monkeypatch):
+    from actions import ticket_outbox
+
+    box = ticket_outbox.TicketOutbox(tmp_path / "outbox.db")
+    monkeypatch.setattr(ticket_outbox, "_outbox", box)
+    return box
+
+
+async def test_desk_down_keeps_the_ticket_and_creates_it_exactly_once_later(desk_server, outbox):
+    down = client_for(desk_server, url="http://127.0.0.1:9")
     dispatcher = CollectingDispatcher()
-    events = await ActionCreateTicket(client).run(dispatcher, conversation(), {})
+    tracker = conversation(sender="customer-outbox")
+    events = await ActionCreateTicket(down).run(dispatcher, tracker, {})
+    await down.close()
+    assert dispatcher.messages[0]["response"] == "utter_ticket_queued"
+    assert {"event": "slot", "name": "handoff_ticket", "value": "pending", "timestamp": None} in events
+    assert len(await outbox.pending("customer-outbox")) == 1
+
+    await outbox.append_line("customer-outbox", "아직이에요?", None)
+    up = client_for(desk_server)
+    [number] = await outbox.flush(up)
+    assert await outbox.flush(up) == [], "a ticket is created exactly once"
+    await up.close()
+
+    headers = {"Authorization": f"Bearer {desk_server['token']}"}
+    status, ticket = http_json("GET", f"{desk_server['url']}/api/tickets/{number}", headers=headers)
+    assert status == 200 and ticket["sender_id"] == "customer-outbox"
+    assert ticket["transcript"][-1]["text"] == "아직이에요?", "messages sent while waiting are not lost"
+    _, pending = http_json("GET", f"{desk_server['url']}/api/deliveries/pending?sender_id=customer-outbox", headers=headers)
+    assert any(number in d["text"] for d in pending["deliveries"]), "the customer is told the number"
+
+
+async def test_a_ticket_the_desk_refuses_is_not_retried_forever(desk_server, outbox):
+    await outbox.keep({"sender_id": "customer-bad", "category": "nonsense", "channel": "rest"}, "bad-key")
+    client = client_for(desk_server)
+    assert await outbox.flush(client) == []
     await client.close()
-    assert events == []
-    assert dispatcher.messages[0]["response"] == "utter_desk_unavailable"
+    assert await outbox.pending("customer-bad") == []
 
 
 def test_tapped_buttons_read_as_their_labels_in_the_transcript():
