@@ -10,6 +10,8 @@ INSTALLED := $(VENV)/.installed
 MODEL := models/support-bot.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data addons support -name '*.yml' -o -name '*.py' 2>/dev/null)
 FILE ?=
+# Rasa must not report usage or errors to outside hosts (no network but the package registries)
+export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help install model train seed secrets run shell test eval bench lock clean
 

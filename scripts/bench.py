@@ -116,7 +116,7 @@ class Stack:
     def start(self, label: str, args: List[str], env: Dict[str, str], cwd: Path) -> None:
         log = open(self.log_dir / f"{self.name}-{label}.log", "ab")
         self.children[label] = subprocess.Popen(
-            args, cwd=cwd, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            args, cwd=cwd, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", **env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
 
     def memory(self) -> Dict[str, float]:
@@ -271,7 +271,8 @@ async def bench_baseline(work: Path, rounds: int) -> Dict[str, object]:
     project.mkdir()
     print("  creating and training the `rasa init` baseline (a few minutes)…", flush=True)
     subprocess.run([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(project)], cwd=project,
-                   check=True, capture_output=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+                   check=True, capture_output=True,
+                   env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false"})
     port, token = free_port(), secrets.token_hex(16)
     stack = Stack("baseline", work)
     try:

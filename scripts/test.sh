@@ -26,7 +26,7 @@ stage() {
   fi
 }
 
-export TF_CPP_MIN_LOG_LEVEL=2
+export TF_CPP_MIN_LOG_LEVEL=2 RASA_TELEMETRY_ENABLED=false
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 # endpoints.yml reads these; conversation tests need no server, only a scratch tracker file

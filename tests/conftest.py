@@ -131,8 +131,27 @@ MESSENGER_ENV = {
 
 
 @pytest.fixture(scope="session")
+def credentials_file(tmp_path_factory) -> Path:
+    """The repository's credentials.yml, with KakaoTalk callbacks testable on 127.0.0.1.
+
+    Every skill request that carries a callbackUrl is answered with useCallback
+    (threshold 0.01 s), and http://127.0.0.1 callback URLs are allowed; requests
+    without a callbackUrl behave exactly as configured.
+    """
+    import yaml
+
+    credentials = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8"))
+    kakao = credentials["addons.channels.kakao.KakaoInput"]
+    kakao.update(callback_after_seconds=0.01, allow_insecure_callback=True)
+    path = tmp_path_factory.mktemp("credentials") / "credentials.yml"
+    path.write_text(yaml.safe_dump(credentials, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
 def stack(
-    processes, desk_server, orders_url, tmp_path_factory, service_token, rasa_port, rasa_token, graph_api
+    processes, desk_server, orders_url, tmp_path_factory, service_token, rasa_port, rasa_token, graph_api,
+    credentials_file,
 ) -> Dict[str, str]:
     """Rasa, the action server and the desk, started once per test session."""
     if not MODEL.exists():
@@ -155,7 +174,7 @@ def stack(
         "rasa",
         [
             str(BIN / "rasa"), "run", "--port", str(rasa_port), "--model", str(MODEL),
-            "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+            "--endpoints", "endpoints.yml", "--credentials", str(credentials_file),
             "--enable-api", "--auth-token", rasa_token,
         ],
         {

@@ -57,7 +57,7 @@ class Processes:
         process = subprocess.Popen(
             args,
             cwd=ROOT,
-            env={**os.environ, **env},
+            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", **env},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -150,3 +150,45 @@ def test_cold_food_with_a_photo_from_the_image_plugin(stack, image_host):
     assert ticket["channel"] == "kakao"
     assert ticket["category"] == "quality" and ticket["requested_resolution"] == "환불 요청"
     assert len(ticket["attachments"]) == 1
+
+
+class _CallbackRecorder(http.server.BaseHTTPRequestHandler):
+    """Stands in for Kakao's callback URL: records what the skill server posts."""
+
+    received: List[Dict[str, Any]] = []
+
+    def do_POST(self):  # noqa: N802
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        _CallbackRecorder.received.append(json.loads(body))
+        answer = b'{"taskId": "t", "status": "SUCCESS", "message": "OK", "timestamp": 0}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_turn_with_a_callback_url_is_answered_through_the_callback(stack):
+    port = free_port()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _CallbackRecorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        chat = KakaoChat(stack)
+        body = chat.request("callback", "결제가 두 번 됐어요")
+        body["userRequest"]["callbackUrl"] = f"http://127.0.0.1:{port}/v1/callback/abc"
+        started = time.monotonic()
+        status, first = http_json("POST", f"{stack['rasa_url']}/webhooks/kakao/webhook", body)
+        assert status == 200 and time.monotonic() - started < KAKAO_LIMIT_SECONDS
+        assert first["version"] == "2.0" and first["useCallback"] is True
+        deadline = time.monotonic() + 20
+        while not _CallbackRecorder.received and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        server.shutdown()
+    [final] = _CallbackRecorder.received
+    assert final["version"] == "2.0"
+    assert "결제 내역을 확인해 볼게요" in text(final)
+    assert "주문번호를 모르겠어요" in labels(final)
