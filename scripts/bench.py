@@ -116,7 +116,12 @@ class Stack:
     def start(self, label: str, args: List[str], env: Dict[str, str], cwd: Path) -> None:
         log = open(self.log_dir / f"{self.name}-{label}.log", "ab")
         self.children[label] = subprocess.Popen(
-            args, cwd=cwd, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", **env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            args,
+            cwd=cwd,
+            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def memory(self) -> Dict[str, float]:
