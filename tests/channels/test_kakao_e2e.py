@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.server
-import io
 import json
 import re
 import threading
@@ -14,6 +13,7 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 
+from local_servers import image_host, png_bytes
 from processes import free_port, http_json
 
 pytestmark = pytest.mark.e2e
@@ -23,30 +23,6 @@ TICKET_NUMBER = re.compile(r"T-\d{8}-\d{4}")
 KAKAO_LIMIT_SECONDS = 5.0
 
 
-def _png() -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), (230, 120, 30)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-class _ImageHost(http.server.BaseHTTPRequestHandler):
-    """Stands in for Kakao's secure image CDN."""
-
-    body = _png()
-
-    def do_GET(self):  # noqa: N802
-        self.send_response(200)
-        self.send_header("Content-Type", "image/png")
-        self.send_header("Content-Length", str(len(self.body)))
-        self.end_headers()
-        self.wfile.write(self.body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module", autouse=True)
 def warm(stack) -> None:
     """One throwaway turn: Rasa's first turn after start loads lazily and can take seconds."""
@@ -54,12 +30,10 @@ def warm(stack) -> None:
 
 
 @pytest.fixture
-def image_host() -> Iterator[str]:
-    port = free_port()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _ImageHost)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
+def image_host_url() -> Iterator[str]:
+    """Stands in for Kakao's secure image CDN."""
+    with image_host(png_bytes((230, 120, 30))) as url:
+        yield url
 
 
 class KakaoChat:
@@ -136,14 +110,14 @@ def test_late_delivery_over_kakao_becomes_a_kakao_ticket(stack):
     assert ticket["requested_resolution"] == "환불 요청"
 
 
-def test_cold_food_with_a_photo_from_the_image_plugin(stack, image_host):
+def test_cold_food_with_a_photo_from_the_image_plugin(stack, image_host_url):
     chat = KakaoChat(stack)
     chat.say("음식이 다 식었어요")
     chat.say("ORD-261122-0106")
     asked = chat.say("5678")
     assert "사진" in text(asked) and "사진을 보낼 수 없어요" in labels(asked)
 
-    got = chat.send_photo(f"{image_host}/dna/photo/img_l.jpg?credential=abc&expires=1795416000")
+    got = chat.send_photo(f"{image_host_url}/dna/photo/img_l.jpg?credential=abc&expires=1795416000")
     assert "1장" in text(got) and "환불 요청" in labels(got)
 
     ticket = chat.ticket(chat.say("환불 요청"))

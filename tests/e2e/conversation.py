@@ -50,17 +50,6 @@ class Conversation:
         return [line["text"] for line in ticket["transcript"] if line["author"] == "customer"]
 
 
-def png_bytes(color=(200, 80, 40), size=(64, 48)) -> bytes:
-    """A small real PNG image."""
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 def upload_photo(stack: Dict[str, str], data: bytes, filename: str = "photo.png") -> str:
     """Upload an image to the desk as the web chat would; returns its attachment id."""
     import urllib.request

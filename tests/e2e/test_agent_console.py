@@ -6,7 +6,8 @@ import pytest
 
 from browser import wait_until
 from processes import DEMO_AGENT
-from conversation import Conversation, png_bytes, upload_photo
+from conversation import Conversation, upload_photo
+from local_servers import png_bytes
 
 pytestmark = pytest.mark.e2e
 

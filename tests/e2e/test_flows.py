@@ -6,13 +6,10 @@ the last four of each order's customer.
 
 from __future__ import annotations
 
-import http.server
-import threading
-
 import pytest
 
-from conversation import TICKET_NUMBER, Conversation, png_bytes, upload_photo
-from processes import free_port
+from conversation import TICKET_NUMBER, Conversation, upload_photo
+from local_servers import image_host, png_bytes
 
 pytestmark = pytest.mark.e2e
 
@@ -65,34 +62,15 @@ def test_cold_food_with_uploaded_photo_ends_in_a_ticket_with_the_photo(stack):
     assert [a["id"] for a in ticket["attachments"]] == [photo_id]
 
 
-class _ImageHost(http.server.BaseHTTPRequestHandler):
-    body = png_bytes((10, 120, 200))
-
-    def do_GET(self):  # noqa: N802
-        self.send_response(200)
-        self.send_header("Content-Type", "image/png")
-        self.send_header("Content-Length", str(len(self.body)))
-        self.end_headers()
-        self.wfile.write(self.body)
-
-    def log_message(self, *args):
-        pass
-
-
 def test_photo_sent_as_a_channel_url_is_fetched_by_the_desk(stack):
-    port = free_port()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _ImageHost)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with image_host(png_bytes((10, 120, 200))) as cdn:
         chat = Conversation(stack)
         chat.say("음식에서 머리카락이 나왔어요")
         chat.say("ORD-261122-0106")
         chat.say("5678")
-        url = f"http://127.0.0.1:{port}/kakao/photo.png"
+        url = f"{cdn}/kakao/photo.png"
         chat.say("여기 사진이요", metadata={"attachments": [{"type": "image", "url": url}]})
         ticket = chat.ticket(chat.say("재배달 해주세요"))
-    finally:
-        server.shutdown()
     assert ticket["requested_resolution"] == "재배달 요청"
     assert len(ticket["attachments"]) == 1
 

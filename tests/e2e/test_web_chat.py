@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from conversation import TICKET_NUMBER, Agent, png_bytes
+from conversation import TICKET_NUMBER, Agent
+from local_servers import png_bytes
 from processes import DEMO_AGENT, http_json
 
 pytestmark = pytest.mark.e2e

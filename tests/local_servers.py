@@ -1,0 +1,43 @@
+"""Small HTTP stand-ins on 127.0.0.1 for outside services a test needs (image CDNs)."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import threading
+from contextlib import contextmanager
+from typing import Iterator, Tuple
+
+from processes import free_port
+
+
+def png_bytes(color: Tuple[int, int, int] = (200, 80, 40), size: Tuple[int, int] = (64, 48)) -> bytes:
+    """A small real PNG image."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@contextmanager
+def image_host(body: bytes) -> Iterator[str]:
+    """Serve ``body`` as a PNG at every path; yields the base URL (a channel's image CDN)."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
