@@ -8,7 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MODEL := models/support-bot.tar.gz
-TRAINING_INPUTS := config.yml domain.yml $(shell find data addons support -name '*.yml' -o -name '*.py' 2>/dev/null)
+# what the model is built from: channels (addons/channels) and actions do not change it
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml'; find addons support -maxdepth 1 -name '*.py')
 FILE ?=
 # Rasa must not report usage or errors to outside hosts (no network but the package registries)
 export RASA_TELEMETRY_ENABLED := false

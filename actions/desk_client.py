@@ -42,11 +42,28 @@ class DeskClient:
             )
         return self._session
 
-    async def _post(self, path: str, body: Dict[str, Any], headers: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        body: Optional[Dict[str, Any]] = None,
+        headers: Optional[Dict[str, str]] = None,
+        params: Optional[Dict[str, str]] = None,
+    ) -> Optional[Dict[str, Any]]:
+        """One desk call; the JSON answer, or None for a 404 on a GET.
+
+        Raises:
+            DeskRejected: on any other 4xx.
+            DeskUnavailable: on a network error, a timeout or a 5xx.
+        """
         url = f"{self._config.desk_url}{path}"
         try:
-            async with self._http().post(url, json=body, headers=headers or {}) as response:
+            async with self._http().request(
+                method, url, json=body, headers=headers or {}, params=params or {}
+            ) as response:
                 answer = await response.json(content_type=None)
+                if method == "GET" and response.status == 404:
+                    return None
                 if 400 <= response.status < 500:
                     raise DeskRejected(response.status, answer)
                 if not 200 <= response.status < 300:
@@ -54,6 +71,12 @@ class DeskClient:
                 return answer
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
             raise DeskUnavailable(f"desk unreachable at {url}: {exc!r}") from exc
+
+    async def _post(self, path: str, body: Dict[str, Any], headers: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+        return await self._request("POST", path, body, headers)
+
+    async def _get(self, path: str, params: Optional[Dict[str, str]] = None) -> Optional[Dict[str, Any]]:
+        return await self._request("GET", path, params=params)
 
     async def create_ticket(self, ticket: Dict[str, Any], idempotency_key: str) -> Dict[str, Any]:
         """Open a ticket; the same ``idempotency_key`` always yields the same ticket.
@@ -70,20 +93,6 @@ class DeskClient:
     async def rate(self, rating: Dict[str, Any]) -> Dict[str, Any]:
         """Store a satisfaction rating (ticket number or sender id, 1–5, comment)."""
         return await self._post("/api/ratings", rating)
-
-    async def _get(self, path: str, params: Optional[Dict[str, str]] = None) -> Optional[Dict[str, Any]]:
-        """GET ``path``; None for a 404."""
-        url = f"{self._config.desk_url}{path}"
-        try:
-            async with self._http().get(url, params=params or {}) as response:
-                answer = await response.json(content_type=None)
-                if response.status == 404:
-                    return None
-                if not 200 <= response.status < 300:
-                    raise DeskUnavailable(f"desk answered {response.status} on {path}: {answer}")
-                return answer
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
-            raise DeskUnavailable(f"desk unreachable at {url}: {exc!r}") from exc
 
     async def open_ticket_of(self, sender_id: str) -> Optional[Dict[str, Any]]:
         """The customer's open ticket, or None once it is resolved or closed."""
