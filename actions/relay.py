@@ -26,6 +26,8 @@ from actions.desk_client import DeskClient, DeskUnavailable, desk_client
 from actions.handoff import PENDING_TICKET
 from actions.ticket_outbox import ticket_outbox
 from actions.transcript import latest_user_timestamp
+from support.pii import mask
+from support.storable_text import storable
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +68,7 @@ class ActionRelayToAgent(Action):
         """Relay, or hand back to the bot when the ticket is no longer open."""
         client = self._client or desk_client()
         number = tracker.get_slot("handoff_ticket")
-        text = (tracker.latest_message or {}).get("text") or ""
+        text = mask(storable((tracker.latest_message or {}).get("text") or ""))  # agents see it masked
         if number == PENDING_TICKET and await self._still_queued(client, tracker, text):
             dispatcher.utter_message(response="utter_ticket_still_queued")
             return []

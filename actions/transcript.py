@@ -7,6 +7,13 @@ from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 
+from support.pii import mask
+from support.storable_text import storable
+
+# the desk refuses a ticket with a longer line or more lines (desk/tickets/schemas.py): keep the latest
+MAX_LINE = 5000
+MAX_LINES = 500
+
 
 def _iso(timestamp: Optional[float]) -> Optional[str]:
     if timestamp is None:
@@ -50,7 +57,13 @@ def readable(event: Dict[str, Any]) -> str:
 
 
 def transcript_from_tracker(tracker: Tracker) -> List[Dict[str, Any]]:
-    """The customer's and the bot's messages of the current session, in order."""
+    """The customer's and the bot's messages of the current session, in order, masked.
+
+    Phones, cards, 주민등록번호, e-mail and addresses are masked here
+    (:func:`support.pii.mask`), so they never leave for the desk or the ticket outbox.
+    Lines are made storable (no NUL, no unpaired surrogate: :mod:`support.storable_text`)
+    and cut to :data:`MAX_LINE` characters; only the latest :data:`MAX_LINES` lines are kept.
+    """
     lines = []
     for event in tracker.events:
         kind = event.get("event")
@@ -60,11 +73,11 @@ def transcript_from_tracker(tracker: Tracker) -> List[Dict[str, Any]]:
             lines.append(
                 {
                     "author": "customer" if kind == "user" else "bot",
-                    "text": readable(event) if kind == "user" else event["text"],
+                    "text": mask(storable(readable(event) if kind == "user" else event["text"]))[:MAX_LINE],
                     "sent_at": _iso(event.get("timestamp")),
                 }
             )
-    return lines
+    return lines[-MAX_LINES:]
 
 
 def latest_user_timestamp(tracker: Tracker) -> Optional[float]:

@@ -17,8 +17,10 @@ import sys
 from typing import Optional, Sequence
 
 from desk.config import ConfigError, DemoAgent, DeskSettings
+from support import log_masking
 
 logger = logging.getLogger("desk")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -77,7 +79,12 @@ def _ensure_demo_agent(settings: DeskSettings) -> None:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run a desk command; returns the process exit code."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    level = os.environ.get("DESK_LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if level not in LOG_LEVELS:
+        print(f"desk: DESK_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    log_masking.install()  # personal data never reaches a log line (support/pii.py)
     try:
         settings = DeskSettings.from_env()
     except ConfigError as exc:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional, Tuple
 
+from desk.ratelimit import Rate, RateLimitSettings, parse_proxies
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "var"
 DEFAULT_FETCH_HOSTS = ("127.0.0.1", "localhost")
@@ -60,6 +62,28 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     return env.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def _rate_limits(env: Mapping[str, str]) -> RateLimitSettings:
+    """The rate limits: ``DESK_RATE_*`` (``COUNT/SECONDS`` or ``off``) and ``DESK_TRUSTED_PROXIES``."""
+    defaults = RateLimitSettings()
+    rates = {}
+    for field, name in (
+        ("login_ip", "DESK_RATE_LOGIN_IP"),
+        ("login_account", "DESK_RATE_LOGIN_ACCOUNT"),
+        ("chat", "DESK_RATE_CHAT"),
+        ("uploads", "DESK_RATE_UPLOADS"),
+    ):
+        text = env.get(name, "").strip()
+        try:
+            rates[field] = Rate.parse(text) if text else getattr(defaults, field)
+        except ValueError as exc:
+            raise ConfigError(f"{name}: {exc}") from exc
+    try:
+        proxies = parse_proxies(env.get("DESK_TRUSTED_PROXIES", ""))
+    except ValueError as exc:
+        raise ConfigError(f"DESK_TRUSTED_PROXIES must be IP addresses or networks: {exc}") from exc
+    return RateLimitSettings(trusted_proxies=proxies, **rates)
+
+
 @dataclass(frozen=True)
 class DeskSettings:
     """Everything the desk needs to start.
@@ -79,6 +103,8 @@ class DeskSettings:
         chat_jwt_secret: key of the customers' chat tokens (``CHAT_JWT_SECRET``, secret).
         chat_socket_url: where the chat page connects to Rasa's socket.io (``CHAT_SOCKET_URL``).
         chat_demo_tokens: issue demo customer tokens (``CHAT_DEMO_TOKENS``; never in production).
+        rate_limits: limits of the public routes and the trusted proxies (``DESK_RATE_*``,
+            ``DESK_TRUSTED_PROXIES``; :mod:`desk.ratelimit`).
     """
 
     database_url: str
@@ -94,6 +120,7 @@ class DeskSettings:
     chat_jwt_secret: Optional[str] = None
     chat_socket_url: str = "http://localhost:5005"
     chat_demo_tokens: bool = False
+    rate_limits: RateLimitSettings = RateLimitSettings()
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "DeskSettings":
@@ -132,6 +159,7 @@ class DeskSettings:
             chat_jwt_secret=env.get("CHAT_JWT_SECRET") or None,
             chat_socket_url=env.get("CHAT_SOCKET_URL") or "http://localhost:5005",
             chat_demo_tokens=_flag(env, "CHAT_DEMO_TOKENS"),
+            rate_limits=_rate_limits(env),
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any, Dict, Optional
 
 from sanic import Request
 from sanic.exceptions import PayloadTooLarge, SanicException
@@ -15,10 +15,13 @@ logger = logging.getLogger(__name__)
 class ApiError(SanicException):
     """A client error with a machine-readable code and a readable message."""
 
-    def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, details: Any = None, headers: Optional[Dict[str, str]] = None
+    ) -> None:
         super().__init__(message, status_code=status)
         self.code = code
         self.details = details
+        self.response_headers = headers or {}  # e.g. Retry-After on a 429
 
 
 def error_body(code: str, message: str, details: Optional[Any] = None) -> dict:
@@ -32,7 +35,11 @@ def error_body(code: str, message: str, details: Optional[Any] = None) -> dict:
 def handle_exception(request: Request, exception: Exception) -> HTTPResponse:
     """Map every exception to a JSON error; unexpected ones are logged and become 500."""
     if isinstance(exception, ApiError):
-        return json(error_body(exception.code, str(exception), exception.details), exception.status_code)
+        return json(
+            error_body(exception.code, str(exception), exception.details),
+            exception.status_code,
+            headers=exception.response_headers,
+        )
     if isinstance(exception, PayloadTooLarge):
         return json(error_body("payload_too_large", "The request body is too large."), 413)
     if isinstance(exception, SanicException):

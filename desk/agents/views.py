@@ -12,6 +12,7 @@ from desk.agents.schemas import LoginRequest, agent_public
 from desk.auth import require_agent
 from desk.errors import ApiError
 from desk.http import parse_body
+from desk.ratelimit import limit, limiter, too_many
 
 logger = logging.getLogger(__name__)
 
@@ -21,14 +22,26 @@ agents_bp = Blueprint("agents", url_prefix="/api/agents", strict_slashes=False)
 
 @auth_bp.post("/login")
 async def login(request: Request) -> HTTPResponse:
-    """Check email and password; on success set the session cookie."""
+    """Check email and password; on success set the session cookie.
+
+    Rate-limited per client IP (every attempt) and per account (failed attempts): 429.
+    """
+    limits = limiter(request)
+    limit(limits.login_ip, limits.client(request), "Too many sign-in attempts; try again later.")
     data = parse_body(request, LoginRequest, "invalid_login", "sign-in request")
+    account = data.email.strip().lower()
+    wait = limits.login_account.retry_after(account)
+    if wait:
+        logger.warning("sign-in refused: too many failed attempts for one account")
+        raise too_many(wait, "Too many failed sign-ins for this account; try again later.")
     settings = request.app.ctx.settings
     async with request.app.ctx.sessions() as session:
         agent = await service.authenticate(session, data.email, data.password)
         if agent is None:
+            limits.login_account.record(account)
             logger.info("sign-in refused")
             raise ApiError(401, "invalid_credentials", "The email or the password is wrong.")
+        limits.login_account.reset(account)
         token, expires_at = await sessions.open_session(session, agent, settings.session_hours)
     logger.info("agent %s signed in", agent.id)
     response = json({"agent": agent_public(agent), "expires_at": expires_at.isoformat()})

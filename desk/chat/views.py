@@ -14,13 +14,15 @@ from desk.attachments.schemas import attachment_public
 from desk.attachments.views import uploaded_image
 from support import customer_tokens as tokens
 from desk.errors import ApiError
+from desk.ratelimit import limit, limiter
+from desk.static_files import serve_folder
 
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 page_bp = Blueprint("chat_page", url_prefix="/chat")
-page_bp.static("/static", str(STATIC_DIR), name="static")
+serve_folder(page_bp, STATIC_DIR)
 api_bp = Blueprint("chat_api", url_prefix="/api/chat")
 
 
@@ -52,6 +54,12 @@ def _customer(request: Request) -> str:
     return customer
 
 
+def _limit_chat(request: Request) -> None:
+    """Count a chat request of the client's IP (``DESK_RATE_CHAT``); 429 when over."""
+    limits = limiter(request)
+    limit(limits.chat, limits.client(request), "Too many chat requests; try again in a minute.")
+
+
 @api_bp.get("/config")
 async def chat_config(request: Request) -> HTTPResponse:
     """Where the page connects (Rasa's socket.io)."""
@@ -61,6 +69,7 @@ async def chat_config(request: Request) -> HTTPResponse:
 @api_bp.post("/demo-token")
 async def demo_token(request: Request) -> HTTPResponse:
     """A token for the demo customer; an app's own backend would issue these after its login."""
+    _limit_chat(request)
     settings = request.app.ctx.settings
     if not settings.chat_jwt_secret or not settings.chat_demo_tokens:
         raise ApiError(404, "demo_disabled", "Demo chat tokens are not enabled on this desk.")
@@ -77,6 +86,8 @@ async def demo_token(request: Request) -> HTTPResponse:
 @api_bp.post("/uploads")
 async def customer_upload(request: Request) -> HTTPResponse:
     """A photo from the chat's photo button (multipart field ``file``), checked like every upload."""
+    limits = limiter(request)
+    limit(limits.uploads, limits.client(request), "Too many photos; try again in a minute.")
     _customer(request)
     data = uploaded_image(request)
     async with request.app.ctx.sessions() as session:
@@ -96,6 +107,7 @@ async def customer_upload(request: Request) -> HTTPResponse:
 @api_bp.get("/history")
 async def history(request: Request) -> HTTPResponse:
     """The customer's conversation so far (read from Rasa's tracker), so a reload loses nothing."""
+    _limit_chat(request)
     customer = _customer(request)
     settings = request.app.ctx.settings
     if not settings.rasa_url or not settings.rasa_token:

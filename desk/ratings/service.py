@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from desk.errors import ApiError
 from desk.models import Rating, Ticket, utcnow
+from desk.privacy import masked
 from desk.ratings.schemas import RatingCreate
 
 
@@ -26,6 +27,7 @@ async def rate(session: AsyncSession, data: RatingCreate) -> Tuple[Rating, Optio
 
     With ``ticket_number`` the rating belongs to that ticket; with ``sender_id``
     alone it rates an answer the bot gave itself and is stored as its own record.
+    The comment is masked before it is stored (agents read it with the ticket).
 
     Returns:
         ``(rating, ticket or None, created)``.
@@ -34,7 +36,9 @@ async def rate(session: AsyncSession, data: RatingCreate) -> Tuple[Rating, Optio
         ApiError: 404 for an unknown ticket, 422 when ticket and sender disagree.
     """
     if not data.ticket_number:
-        rating = Rating(sender_id=data.sender_id, rating=data.rating, comment=data.comment or None, created_at=utcnow())
+        rating = Rating(
+            sender_id=data.sender_id, rating=data.rating, comment=masked(data.comment) or None, created_at=utcnow()
+        )
         session.add(rating)
         await session.commit()
         return rating, None, True
@@ -44,6 +48,6 @@ async def rate(session: AsyncSession, data: RatingCreate) -> Tuple[Rating, Optio
     if rating is None:
         rating = Rating(ticket_id=ticket.id, sender_id=ticket.sender_id)
         session.add(rating)
-    rating.rating, rating.comment, rating.created_at = data.rating, data.comment or None, utcnow()
+    rating.rating, rating.comment, rating.created_at = data.rating, masked(data.comment) or None, utcnow()
     await session.commit()
     return rating, ticket, created

@@ -17,6 +17,7 @@ from desk.deliveries.service import enqueue
 from desk.models import Agent, Delivery, Ticket, TicketMessage, utcnow
 from desk.tickets.schemas import MessageCreate
 from desk.tickets.workflow import TicketConflict, check_allowed, next_status
+from support.pii import mask
 
 HANDBACK_TEXT = "상담원이 대화를 챗봇에게 넘겼습니다."
 RESOLVED_NOTICE = "상담원이 문의를 해결 완료로 처리했어요. 이용해 주셔서 감사해요."
@@ -69,15 +70,16 @@ async def reply(
 ) -> Tuple[TicketMessage, Delivery]:
     """The agent answers: a thread line, an outbox row, and the ticket waits for the customer.
 
-    An unassigned ticket becomes the replying agent's.
+    An unassigned ticket becomes the replying agent's. The thread keeps the text
+    masked like every line agents see; the outbox row keeps it as written.
     """
     values = {} if ticket.assigned_agent_id is not None else {"assigned_agent_id": agent.id}
     await _change(session, ticket, "reply", **values)
     message = TicketMessage(
-        ticket_id=ticket.id, author="agent", agent_id=agent.id, text=text, sent_at=utcnow()
+        ticket_id=ticket.id, author="agent", agent_id=agent.id, text=mask(text), sent_at=utcnow()
     )
     session.add(message)
-    delivery = enqueue(session, ticket, text)
+    delivery = enqueue(session, ticket, text)  # the customer gets what the agent wrote
     await session.commit()
     return message, delivery
 
@@ -119,7 +121,8 @@ async def add_message(
 ) -> Tuple[TicketMessage, bool]:
     """Append a customer, bot or system line; a repeated ``key`` returns the first one.
 
-    A customer's message on a ticket waiting for the customer puts it back to ``assigned``.
+    The text is masked before it is stored (:mod:`desk.privacy`). A customer's
+    message on a ticket waiting for the customer puts it back to ``assigned``.
     A concurrent retry with the same key also ends as a replay.
 
     Returns:
@@ -136,7 +139,7 @@ async def add_message(
             TicketMessage(
                 ticket_id=ticket_id,
                 author=data.author,
-                text=data.text,
+                text=mask(data.text),
                 sent_at=data.sent_at or utcnow(),
                 idempotency_key=key,
             )

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Extra, Field, StrictInt, StrictStr, constr, vali
 from desk.agents.schemas import agent_public
 from desk.attachments.schemas import ATTACHMENT_ID, attachment_public
 from desk.models import Ticket, TicketMessage
+from desk.privacy import shown
 from desk.ratings.schemas import rating_public
 
 CATEGORIES = ("delay", "quality", "payment", "other")
@@ -108,8 +109,8 @@ def ticket_summary(ticket: Ticket) -> Dict[str, Any]:
         "priority": ticket.priority,
         "status": ticket.status,
         "channel": ticket.channel,
-        "sender_id": ticket.sender_id,
-        "customer_id": ticket.customer_id,
+        "sender_id": shown(ticket.sender_id),
+        "customer_id": shown(ticket.customer_id),
         "order_number": ticket.order_number,
         "problem_time": _iso(ticket.problem_time),
         "requested_resolution": ticket.requested_resolution,

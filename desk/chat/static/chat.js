@@ -121,6 +121,10 @@ async function uploadPhoto(file) {
   const response = await fetch("/api/chat/uploads", {
     method: "POST", headers: { Authorization: `Bearer ${token}` }, body,
   });
+  if (response.status === 429) {
+    add("bot", "사진을 너무 자주 보냈어요. 잠시 후 다시 보내 주세요.");
+    return;
+  }
   if (!response.ok) {
     add("bot", "사진을 올리지 못했어요. JPEG, PNG, WebP 사진(10MB 이하)인지 확인해 주세요.");
     return;

@@ -17,6 +17,7 @@ const ERRORS = {
   concurrent_change: "다른 곳에서 티켓이 바뀌었습니다. 다시 시도해 주세요.",
   invalid_reply: "답장 내용을 입력해 주세요.",
   ticket_not_found: "티켓을 찾을 수 없습니다.",
+  rate_limited: "시도가 너무 많습니다. 잠시 후 다시 시도해 주세요.",
 };
 
 const state = { agent: null, selected: null, queueKey: "", ticketKey: "", timer: null };
