@@ -21,6 +21,7 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
 from addons.kiwi_instance import shared_kiwi
+from support.storable_text import without_surrogates
 
 # Part-of-speech tags whose form is a good lemma for a merged token.
 _STEM_TAGS = ("NNG", "NNP", "NNB", "NR", "NP", "VV", "VA", "VX", "VCP", "VCN", "MAG", "MM", "XR")
@@ -86,7 +87,8 @@ def korean_tokens(text: str, kiwi: Any) -> List[Token]:
         return []
     tokens: List[Token] = []
     position = 0
-    for span in _merge_overlapping(kiwi.tokenize(text)):
+    # Kiwi fails on an unpaired surrogate (from a JSON "\\ud800"); U+FFFD keeps every offset
+    for span in _merge_overlapping(kiwi.tokenize(without_surrogates(text))):
         if span.start < position:
             continue
         tokens.extend(_gap_tokens(text, position, span.start))

@@ -23,11 +23,14 @@ from desk.db import create_engine, create_sessionmaker
 from desk.deliveries.views import bp as deliveries_bp
 from desk.deliveries.pusher import start_pusher
 from desk.errors import handle_exception
+from desk.http import refuse_null_bytes
 from desk.openapi import bp as openapi_bp
+from desk.ratelimit import RateLimiter
 from desk.ratings.views import bp as ratings_bp
 from desk.security import add_security_headers
 from desk.tickets.conversations import bp as conversations_bp
 from desk.tickets.views import bp as tickets_bp
+from support import log_masking
 
 IMAGE_WORKERS = 2
 MULTIPART_OVERHEAD = 256 * 1024
@@ -35,10 +38,12 @@ MULTIPART_OVERHEAD = 256 * 1024
 
 def create_app(settings: DeskSettings, name: str = "desk") -> Sanic:
     """Build the desk app; the database, HTTP client and storage are opened when it starts."""
+    log_masking.install()  # no personal data in any log line of the desk (support/pii.py)
     app = Sanic(name)
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.REQUEST_MAX_SIZE = MAX_BYTES + MULTIPART_OVERHEAD
     app.ctx.settings = settings
+    app.ctx.rate_limiter = RateLimiter(settings.rate_limits)
     for blueprint in (
         tickets_bp,
         conversations_bp,
@@ -55,6 +60,7 @@ def create_app(settings: DeskSettings, name: str = "desk") -> Sanic:
     ):
         app.blueprint(blueprint)
     app.error_handler.add(Exception, handle_exception)
+    app.register_middleware(refuse_null_bytes, "request")
     app.register_middleware(add_security_headers, "response")
 
     @app.before_server_start

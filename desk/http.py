@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 from typing import Type, TypeVar
+from urllib.parse import unquote
 
 from pydantic import BaseModel, ValidationError
 from sanic import Request
 
 from desk.errors import ApiError
+from desk.payloads import problem_in
 
 Model = TypeVar("Model", bound=BaseModel)
 
 MAX_IDEMPOTENCY_KEY = 200
+# row ids are INTEGER columns: 32 bits on PostgreSQL (64 on SQLite); a larger id names no row
+MAX_ROW_ID = 2**31 - 1
+
+
+def is_row_id(value: int) -> bool:
+    """Whether ``value`` could be the id of a row (1 … :data:`MAX_ROW_ID`); the database is not asked otherwise."""
+    return 0 < value <= MAX_ROW_ID
 
 
 def json_object(request: Request) -> dict:
     """The request body as a JSON object.
 
     Raises:
-        ApiError: 400 ``malformed_json`` when the body is not a JSON object.
+        ApiError: 400 ``malformed_json`` when the body is not a JSON object (or has NaN,
+            Infinity or text that is not Unicode), 422 when it holds what the database
+            cannot store (:mod:`desk.payloads`).
     """
     try:
         body = request.json
@@ -26,6 +37,9 @@ def json_object(request: Request) -> dict:
         raise ApiError(400, "malformed_json", "The request body is not valid JSON.") from exc
     if not isinstance(body, dict):
         raise ApiError(400, "malformed_json", "The request body must be a JSON object.")
+    problem = problem_in(body)
+    if problem is not None:
+        raise ApiError(*problem)
     return body
 
 
@@ -65,6 +79,20 @@ def int_arg(request: Request, name: str, default: int, low: int, high: int) -> i
     text = request.args.get(name)
     if text is None:
         return default
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:  # not '²' or '٣'
         raise ApiError(400, "invalid_argument", f"{name} must be a whole number from {low} to {high}.")
     return int(text)
+
+
+
+async def refuse_null_bytes(request: Request) -> None:
+    """Request middleware: a NUL character names nothing the desk has, and PostgreSQL text cannot hold it.
+
+    Raises:
+        ApiError: 404 ``not_found`` for a NUL in the (decoded) path, 400
+            ``invalid_argument`` for one in the query.
+    """
+    if "\x00" in unquote(request.path):
+        raise ApiError(404, "not_found", "No such path.")
+    if "\x00" in unquote(request.query_string):
+        raise ApiError(400, "invalid_argument", "Query arguments may not contain the NUL character.")

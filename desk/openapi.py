@@ -204,7 +204,9 @@ IDEMPOTENCY = {
     "schema": {"type": "string", "maxLength": 200},
 }
 BINARY = {"type": "string", "format": "binary"}
-RATED = _obj(ticket_number=STRING, rating={"type": "integer"}, comment=_nullable(STRING), created_at=TIME)
+RATED = _obj(  # ticket_number is null for a rating of an answer the bot gave itself
+    ticket_number=_nullable(STRING), rating={"type": "integer"}, comment=_nullable(STRING), created_at=TIME
+)
 NUMBER = _path_param("number")
 ATTACHMENT_ID = _path_param("attachment_id")
 DELIVERY_ID = _path_param("delivery_id", {"type": "integer"})
@@ -277,7 +279,7 @@ def build_document() -> Dict[str, Any]:
                 PUBLIC,
                 {"200": _json(_obj(agent=_ref("Agent"), expires_at=TIME), "Signed in.")},
                 body="LoginRequest",
-                errors=(400, 401, 422),
+                errors=(400, 401, 422, 429),
             )
         },
         "/api/auth/logout": {
@@ -320,6 +322,8 @@ def build_document() -> Dict[str, Any]:
                     _query("priority", "comma list of " + ", ".join(PRIORITIES)),
                     _query("channel", "comma list of channels"),
                     _query("text", "search in summary, order number, ticket number and transcript"),
+                    _query("sender_id", "the tickets of one conversation (exact conversation id)",
+                           {"type": "string", "maxLength": 300}),
                     _query("assigned", "me or none", {"type": "string", "enum": ["me", "none"]}),
                     _query("limit", "1–500, default 100", {"type": "integer", "minimum": 1, "maximum": 500}),
                 ],
@@ -466,7 +470,7 @@ def build_document() -> Dict[str, Any]:
                 "A chat token for the demo customer (only with CHAT_DEMO_TOKENS=true)",
                 PUBLIC,
                 {"200": _json(_obj(token=STRING, customer_id=STRING, session_id=STRING), "Issued.")},
-                errors=(404,),
+                errors=(404, 429),
             )
         },
         "/api/chat/uploads": {
@@ -475,7 +479,7 @@ def build_document() -> Dict[str, Any]:
                     "A photo from the chat's photo button (checked and re-encoded like every upload)",
                     CHAT,
                     {"201": _json(_obj(id=STRING, content_type=STRING), "Stored.")},
-                    errors=(400, 401, 413, 415, 422),
+                    errors=(400, 401, 413, 415, 422, 429),
                 ),
                 "requestBody": {
                     "required": True,
@@ -488,7 +492,7 @@ def build_document() -> Dict[str, Any]:
                 "The signed-in customer's conversation so far",
                 CHAT,
                 {"200": _json(_obj(messages={"type": "array", "items": _obj(author=STRING, text=STRING)}), "Lines.")},
-                errors=(401,),
+                errors=(401, 429),
             )
         },
         "/api/ratings": {

@@ -11,9 +11,10 @@ longer message:
   ``ORD 261122 0042``, ``ORD_261122_0042``;
 * the bare form without prefix, with a hyphen: ``261122-0042``.
 
-All of them normalise to the canonical ``ORD-261122-0042``. Ten bare digits
-without a separator are not taken: they are too easily part of a phone or
-account number.
+All of them normalise to the canonical ``ORD-261122-0042``, whose digits are
+always ASCII (full-width ``２６１１２２-００４２``, typed in a Korean IME's
+full-width mode, becomes ``ORD-261122-0042`` too). Ten bare digits without a
+separator are not taken: they are too easily part of a phone or account number.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ class OrderNumberMatch:
     value: str
 
 
+def _ascii_digits(digits: str) -> str:
+    """``digits`` (any decimal digits ``\\d`` matches) written with 0-9."""
+    return "".join(str(int(digit)) for digit in digits)
+
+
 def _valid_date(yymmdd: str) -> bool:
     try:
         date(2000 + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6]))
@@ -64,8 +70,8 @@ def find_order_numbers(text: str) -> List[OrderNumberMatch]:
         return []
     matches = []
     for found in ORDER_NUMBER_PATTERN.finditer(text):
-        day = found.group("d1") or found.group("d2")
-        seq = found.group("s1") or found.group("s2")
+        day = _ascii_digits(found.group("d1") or found.group("d2"))
+        seq = _ascii_digits(found.group("s1") or found.group("s2"))
         if not _valid_date(day):
             continue
         matches.append(

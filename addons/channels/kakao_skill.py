@@ -28,7 +28,7 @@ MAX_IMAGES = 10
 # what the bot hears when a photo comes without any words
 PHOTO_ONLY_TEXT = "사진을 보냈어요"
 
-_USER_ID = re.compile(r"^[\x21-\x7e]+$")  # printable ASCII, no spaces: Kakao's keys are hex/base64
+_USER_ID = re.compile(r"[\x21-\x7e]+")  # printable ASCII, no spaces: Kakao's keys are hex/base64
 # URLs are split only where the next one starts, so a comma inside a URL's query survives
 _URL_SEPARATOR = re.compile(r",\s*(?=https?://)")
 _LIST_WRAPPER = re.compile(r"^\s*List\((?P<inner>.*)\)\s*$", re.DOTALL)
@@ -68,7 +68,7 @@ def parse_skill_request(body: bytes) -> SkillRequest:
         raise SkillRequestError("too_large", "The request body is too large.")
     try:
         data = json.loads(body or b"")
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: nesting too deep
         raise SkillRequestError("malformed_json", "The body is not valid JSON.") from exc
     if not isinstance(data, dict):
         raise SkillRequestError("not_an_object", "The body must be a JSON object.")
@@ -80,7 +80,7 @@ def parse_skill_request(body: bytes) -> SkillRequest:
     user_id = user.get("id") if isinstance(user, dict) else None
     if not isinstance(user_id, str) or not user_id:
         raise SkillRequestError("missing_user_id", "userRequest.user.id must be a non-empty string.")
-    if len(user_id) > MAX_USER_ID or not _USER_ID.match(user_id):
+    if len(user_id) > MAX_USER_ID or not _USER_ID.fullmatch(user_id):
         raise SkillRequestError("invalid_user_id", "userRequest.user.id has an unexpected form.")
 
     utterance = user_request.get("utterance")

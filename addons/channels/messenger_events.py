@@ -30,7 +30,7 @@ IMAGE_ONLY_TEXT = "사진"
 MAX_URL = 2000
 # page-scoped ids are digits; allow the characters a test or a future id may use,
 # never anything that could break a URL path or a log line
-SENDER_ID = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
+SENDER_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")  # matched whole (fullmatch: no trailing newline)
 
 
 class MalformedWebhook(ValueError):
@@ -171,7 +171,7 @@ def _mid(container: Dict[str, Any]) -> Optional[str]:
 
 
 def _valid_sender(sender_id: Any, mid: Optional[str]) -> bool:
-    if isinstance(sender_id, str) and SENDER_ID.match(sender_id):
+    if isinstance(sender_id, str) and SENDER_ID.fullmatch(sender_id):
         return True
     logger.warning("facebook event %s ignored: missing or malformed sender id", mid)
     return False

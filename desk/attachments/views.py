@@ -30,6 +30,8 @@ FETCH_TIMEOUT_SECONDS = 5.0
 async def _ticket(session: AsyncSession, number: Optional[str]) -> Optional[Ticket]:
     if not number:
         return None
+    if "\x00" in number:  # names no ticket (and PostgreSQL text cannot hold it)
+        raise ApiError(404, "ticket_not_found", "No ticket with that number.")
     ticket = await session.scalar(select(Ticket).where(Ticket.number == number))
     if ticket is None:
         raise ApiError(404, "ticket_not_found", f"No ticket numbered {number!r}.")

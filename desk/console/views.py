@@ -7,10 +7,12 @@ from pathlib import Path
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, file
 
+from desk.static_files import serve_folder
+
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 bp = Blueprint("console", url_prefix="/console")
-bp.static("/static", str(STATIC_DIR), name="static")
+serve_folder(bp, STATIC_DIR)
 
 
 @bp.get("", strict_slashes=False)

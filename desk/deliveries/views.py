@@ -10,7 +10,7 @@ from sanic.response import HTTPResponse, json
 from desk.auth import require_service_token
 from desk.deliveries import service
 from desk.errors import ApiError
-from desk.http import int_arg
+from desk.http import int_arg, is_row_id
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,8 @@ async def pending(request: Request) -> HTTPResponse:
 
 
 async def _mark(request: Request, delivery_id: int, delivered: bool) -> HTTPResponse:
+    if not is_row_id(delivery_id):  # no such row; a larger number would overflow the database integer
+        raise ApiError(404, "delivery_not_found", f"No delivery with id {delivery_id}.")
     async with request.app.ctx.sessions() as session:
         mark = service.mark_delivered if delivered else service.mark_failed
         row = await mark(session, delivery_id)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from desk.attachments.service import link_to_ticket
 from desk.models import Ticket, TicketMessage, utcnow
+from desk.privacy import masked_ticket
 from desk.deliveries.service import enqueue
 from desk.tickets.numbering import next_ticket_number
 from desk.tickets.schemas import PRIORITIES, TicketCreate
@@ -40,6 +41,7 @@ class TicketFilter:
     priorities: Sequence[str] = ()
     channels: Sequence[str] = ()
     text: Optional[str] = None
+    sender_id: Optional[str] = None
     assigned_agent_id: Optional[int] = None
     unassigned: bool = False
     limit: int = 100
@@ -58,6 +60,8 @@ async def create_ticket(
 ) -> Tuple[Ticket, bool]:
     """Create a ticket, or return the one an earlier call with the same key made.
 
+    Free text is masked before it is stored (:func:`desk.privacy.masked_ticket`).
+
     Returns:
         ``(ticket, created)``; ``created`` is False for a replayed call.
 
@@ -67,6 +71,7 @@ async def create_ticket(
     existing = await find_by_idempotency_key(session, idempotency_key)
     if existing is not None:
         return existing, False
+    data = masked_ticket(data)  # agents never see full personal data (desk/privacy.py)
     now = utcnow()
     ticket = Ticket(
         number=await next_ticket_number(session, now),
@@ -145,6 +150,8 @@ async def list_tickets(session: AsyncSession, where: TicketFilter = TicketFilter
                 Ticket.id.in_(in_transcript),
             )
         )
+    if where.sender_id is not None:
+        query = query.where(Ticket.sender_id == where.sender_id)
     if where.assigned_agent_id is not None:
         query = query.where(Ticket.assigned_agent_id == where.assigned_agent_id)
     if where.unassigned:

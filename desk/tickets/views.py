@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from desk.agents import service as agents
 from desk.auth import require_agent, require_agent_or_service, require_service_token
 from desk.errors import ApiError
-from desk.http import idempotency_key, int_arg, parse_body
+from desk.http import idempotency_key, int_arg, is_row_id, parse_body
 from desk.models import Agent, Ticket
 from desk.tickets import lifecycle, service
 from desk.tickets.schemas import (
@@ -80,6 +80,9 @@ def _ticket_filter(request: Request) -> service.TicketFilter:
     if len(text) > MAX_SEARCH:
         raise ApiError(400, "invalid_filter", f"text may have at most {MAX_SEARCH} characters")
     channels = [c.strip() for c in (request.args.get("channel") or "").split(",") if c.strip()]
+    sender_id = request.args.get("sender_id")
+    if sender_id is not None and not 0 < len(sender_id) <= 300:
+        raise ApiError(400, "invalid_filter", "sender_id must have 1 to 300 characters")
     assigned = request.args.get("assigned")
     if assigned not in (None, "me", "none"):
         raise ApiError(400, "invalid_filter", "assigned must be me or none")
@@ -91,6 +94,7 @@ def _ticket_filter(request: Request) -> service.TicketFilter:
         priorities=_choices(request, "priority", PRIORITIES),
         channels=channels,
         text=text or None,
+        sender_id=sender_id,
         assigned_agent_id=request.ctx.agent.id if assigned == "me" else None,
         unassigned=assigned == "none",
         limit=int_arg(request, "limit", 100, 1, 500),
@@ -100,7 +104,7 @@ def _ticket_filter(request: Request) -> service.TicketFilter:
 @bp.get("")
 @require_agent_or_service
 async def list_tickets(request: Request) -> HTTPResponse:
-    """Tickets by priority then SLA due; filters: status, category, priority, channel, text, assigned."""
+    """Tickets by priority then SLA due; filters: status, category, priority, channel, text, sender_id, assigned."""
     where = _ticket_filter(request)
     async with request.app.ctx.sessions() as session:
         tickets = await service.list_tickets(session, where)
@@ -141,8 +145,8 @@ async def assign(request: Request, number: str) -> HTTPResponse:
     """Give the ticket to the agent named by id or email."""
     data = parse_body(request, AssignRequest, "invalid_assignment", "assignment")
     async with request.app.ctx.sessions() as session:
-        if isinstance(data.agent, int):
-            agent = await agents.get_agent(session, data.agent)
+        if isinstance(data.agent, int):  # an id no row can have is no agent (and would overflow PostgreSQL)
+            agent = await agents.get_agent(session, data.agent) if is_row_id(data.agent) else None
         else:
             agent = await agents.find_by_email(session, data.agent)
     if agent is None or not agent.is_active:

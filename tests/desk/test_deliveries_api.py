@@ -48,7 +48,7 @@ async def test_pending_is_oldest_first_and_limited(desk_app, auth, session_heade
     assert [d["text"] for d in (await pending(desk_app, auth, "?limit=2")).json["deliveries"]] == ["하나", "둘"]
 
 
-@pytest.mark.parametrize("query", ["?limit=0", "?limit=abc", "?limit=501", "?limit=-1"])
+@pytest.mark.parametrize("query", ["?limit=0", "?limit=abc", "?limit=501", "?limit=-1", "?limit=%C2%B2", "?limit=%D9%A3"])
 async def test_bad_limits_are_a_400(desk_app, auth, query):
     response = await pending(desk_app, auth, query)
     assert response.status == 400 and response.json["error"]["code"] == "invalid_argument"
@@ -57,6 +57,14 @@ async def test_bad_limits_are_a_400(desk_app, auth, query):
 @pytest.mark.parametrize("action", ["delivered", "failed"])
 async def test_unknown_delivery_is_a_404(desk_app, auth, action):
     _, response = await desk_app.asgi_client.post(f"/api/deliveries/424242/{action}", headers=auth)
+    assert response.status == 404 and response.json["error"]["code"] == "delivery_not_found"
+
+
+@pytest.mark.parametrize("delivery_id", [str(2**31), str(2**63), str(2**64 + 1), "9" * 40, "0", "-1", str(-(2**63) - 1)])
+@pytest.mark.parametrize("action", ["delivered", "failed"])
+async def test_ids_no_database_integer_holds_are_a_404(desk_app, auth, action, delivery_id):
+    """Not a database overflow (500): no row can have such an id."""
+    _, response = await desk_app.asgi_client.post(f"/api/deliveries/{delivery_id}/{action}", headers=auth)
     assert response.status == 404 and response.json["error"]["code"] == "delivery_not_found"
 
 

@@ -95,3 +95,12 @@ async def test_payment_details_and_fields_round_trip(desk_app, auth):
     assert ticket["payment_details"] == {"method": "card", "amount": 18000}
     assert ticket["requested_resolution"] == "refund" and ticket["customer_id"] == "C-1"
     assert ticket["attachments"] == [] and ticket["rating"] is None and ticket["assigned_agent"] is None
+
+
+async def test_sender_id_lists_the_tickets_of_one_conversation(desk_app, auth):
+    mine = (await create_ticket(desk_app, auth, "k-mine", {**TICKET, "sender_id": "conversation-a"}))["number"]
+    await create_ticket(desk_app, auth, "k-other", {**TICKET, "sender_id": "conversation-b"})
+    assert await listed(desk_app, auth, "?sender_id=conversation-a") == [mine]
+    assert await listed(desk_app, auth, "?sender_id=conversation") == [], "exact match, not a search"
+    _, response = await desk_app.asgi_client.get("/api/tickets?sender_id=" + "x" * 301, headers=auth)
+    assert response.status == 400 and response.json["error"]["code"] == "invalid_filter"

@@ -1,0 +1,184 @@
+"""The bad-input corpus through the real bot: every message gets a polite Korean reply, never a 500.
+
+Each message of ``tests/bad_input.MESSAGES`` goes to Rasa's REST webhook in its own
+conversation (a few at a time, so the module stays fast), then the same customer
+says something ordinary and must get a real answer: the conversation still works.
+The raw bodies of ``REST_BODIES`` (invalid JSON or UTF-8, wrong types) get a 4xx or a
+polite reply. HTML and script a customer sends reach the agent console (Debian's
+Chromium) as text, never as markup, and NUL, unpaired surrogates and a huge
+message do not keep the customer from getting a ticket. Finally the bot, the
+action server and the desk still answer.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Dict, List, Optional, Tuple
+
+import pytest
+
+from bad_input import MESSAGES, REST_BODIES, BadMessage
+from conversation import Conversation
+from browser import open_ticket_in_console
+from processes import DEMO_AGENT, http_json, tickets_of_sender
+
+pytestmark = pytest.mark.e2e
+
+HANGUL = re.compile(r"[가-힣]")
+# 해요체/합쇼체: a sentence ends in 요 or 니다 (before punctuation, an emoji or the end)
+POLITE = re.compile(r"(요|니다)[.!?~…]*(\s|$|[^\w\s])")
+ORDINARY = "배달이 너무 늦어요"
+PARALLEL = 3
+
+
+def post_raw(url: str, body: bytes, content_type: str = "application/json") -> Tuple[int, bytes]:
+    """POST raw bytes; returns ``(status, body)`` also for 4xx/5xx answers."""
+    request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def say(stack: Dict[str, str], sender: str, text: str) -> Tuple[int, object]:
+    return http_json("POST", f"{stack['rasa_url']}/webhooks/rest/webhook", {"sender": sender, "message": text})
+
+
+def polite_problem(status: int, answers) -> Optional[str]:
+    """None when ``answers`` is a 200 with at least one polite Korean sentence; else what is wrong."""
+    if status != 200:
+        return f"status {status}: {str(answers)[:200]}"
+    if not isinstance(answers, list) or not answers:
+        return "silence: no answer at all"
+    texts = " / ".join(str(answer.get("text") or "") for answer in answers if isinstance(answer, dict))
+    if not HANGUL.search(texts) or not POLITE.search(texts):
+        return f"not a polite Korean reply: {texts[:200]!r}"
+    return None
+
+
+def check_message(stack: Dict[str, str], case: BadMessage) -> List[str]:
+    """Send ``case``, then an ordinary message in the same conversation; the problems found."""
+    sender = f"bad-{case.name}-{uuid.uuid4().hex[:6]}"
+    problems = []
+    status, answers = say(stack, sender, case.text)
+    why = polite_problem(status, answers)
+    if why:
+        problems.append(f"{case.name}: {why}")
+    status, answers = say(stack, sender, ORDINARY)
+    why = polite_problem(status, answers)
+    if why:
+        problems.append(f"{case.name}, then {ORDINARY!r}: {why}")
+    return problems
+
+
+def test_every_bad_message_gets_a_polite_korean_reply_and_the_conversation_goes_on(stack):
+    with ThreadPoolExecutor(PARALLEL) as pool:
+        problems = [p for found in pool.map(lambda case: check_message(stack, case), MESSAGES) for p in found]
+    assert problems == [], "\n".join(problems)
+
+
+def test_bad_rest_bodies_get_a_4xx_or_a_polite_reply(stack):
+    url = f"{stack['rasa_url']}/webhooks/rest/webhook"
+    problems = []
+    for name, body in REST_BODIES:
+        status, raw = post_raw(url, body)
+        if 400 <= status < 500:
+            continue
+        try:
+            import json
+
+            answers = json.loads(raw)
+        except ValueError:
+            answers = raw[:200]
+        why = polite_problem(status, answers)
+        if why:
+            problems.append(f"{name}: {why}")
+    assert problems == [], "\n".join(problems)
+    status, answers = say(stack, f"after-bad-bodies-{uuid.uuid4().hex[:6]}", ORDINARY)
+    assert polite_problem(status, answers) is None, answers
+
+
+def kakao_problem(stack: Dict[str, str], case: BadMessage) -> Optional[str]:
+    """None when KakaoTalk gets a polite skill answer (or a 400 for what Kakao never sends); else why not."""
+    user = f"bad{uuid.uuid4().hex}"
+    body = {"intent": {"id": "i"}, "bot": {"id": "b"}, "action": {"params": {}, "detailParams": {}},
+            "userRequest": {"utterance": case.text, "user": {"id": user, "type": "botUserKey"}}}
+    status, answer = http_json("POST", f"{stack['rasa_url']}/webhooks/kakao/webhook", body)
+    if not case.text.strip() or len(case.text) > 2000:
+        return None if status == 400 else f"{case.name}: expected 400, got {status} {str(answer)[:120]}"
+    if status != 200 or answer.get("version") != "2.0":
+        return f"{case.name}: {status} {str(answer)[:200]}"
+    texts = " / ".join(output["simpleText"]["text"] for output in answer["template"]["outputs"])
+    if not HANGUL.search(texts) or not POLITE.search(texts):
+        return f"{case.name}: not a polite Korean reply: {texts[:200]!r}"
+    return None
+
+
+def test_every_bad_message_over_kakaotalk_gets_a_polite_answer_or_a_400(stack):
+    with ThreadPoolExecutor(PARALLEL) as pool:
+        problems = [p for p in pool.map(lambda case: kakao_problem(stack, case), MESSAGES) if p]
+    assert problems == [], "\n".join(problems)
+
+
+def test_everything_still_answers(stack):
+    status, answers = say(stack, f"still-{uuid.uuid4().hex[:6]}", "안녕하세요")
+    assert polite_problem(status, answers) is None, answers
+    for url in (f"{stack['action_url']}/health", f"{stack['desk_url']}/health"):
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200
+
+
+XSS_LINES = [
+    '<img src=x onerror="window.__xss = 1">음식이 식어서 왔어요',
+    "<script>window.__xss = 2</script>",
+    '<svg onload="window.__xss = 3"></svg><b>굵게</b> &lt;i&gt;',
+]
+
+
+def tickets_of(stack: Dict[str, str], sender: str) -> List[dict]:
+    return tickets_of_sender(stack["desk_url"], stack["token"], sender)
+
+
+def test_html_a_customer_sends_shows_as_text_in_the_agent_console(stack, browser):
+    chat = Conversation(stack)
+    for line in XSS_LINES:
+        chat.say(line)
+    chat.say("상담원 연결해 주세요")
+    [ticket] = tickets_of(stack, chat.sender)
+    number = ticket["number"]
+
+    page = browser.new_page()
+    open_ticket_in_console(page, stack["desk_url"], DEMO_AGENT["email"], DEMO_AGENT["password"], number)
+    transcript = page.locator("#transcript").inner_text()
+    for line in XSS_LINES:
+        assert line in transcript, f"{line!r} is not shown as text"
+    assert page.locator("#app script, #app svg, #app b, #transcript img, [onerror], [onload]").count() == 0
+    assert page.evaluate("window.__xss") is None
+    page.close()
+
+
+def test_unstorable_and_huge_messages_still_let_the_customer_reach_a_person(stack):
+    """NUL and unpaired surrogates (storable nowhere) and 50,000 characters (the desk keeps 20,000 per line)."""
+    chat = Conversation(stack)
+    status, answers = post_raw_json(stack, {"sender": chat.sender, "message": "배달이\x00 너무 늦어요"})
+    assert status == 200 and answers
+    status, _ = post_raw(f"{stack['rasa_url']}/webhooks/rest/webhook",
+                         ('{"sender": "%s", "message": "\\ud800 음식이 \\udfff 이상해요"}' % chat.sender).encode())
+    assert status == 200
+    chat.say("가" * 50_000)
+    chat.say("상담원 연결해 주세요")
+    [ticket] = tickets_of(stack, chat.sender)
+    status, detail = http_json("GET", f"{stack['desk_url']}/api/tickets/{ticket['number']}",
+                               headers={"Authorization": f"Bearer {stack['token']}"})
+    customer = [line["text"] for line in detail["transcript"] if line["author"] == "customer"]
+    assert "배달이 너무 늦어요" in customer and "\ufffd 음식이 \ufffd 이상해요" in customer
+    assert all(len(line) <= 5000 for line in customer)
+
+
+def post_raw_json(stack: Dict[str, str], body: dict):
+    return http_json("POST", f"{stack['rasa_url']}/webhooks/rest/webhook", body)
