@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.category import current_category
+from actions.identity import remember_customer, signed_customer
 from actions.desk_client import DeskClient
 from actions.handoff import clear_problem_slots, open_ticket
 from actions.order_access import order_repository
@@ -54,7 +55,8 @@ class ActionCannotProvide(Action):
         return []
 
     async def _no_order_number(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
-        customer = tracker.get_slot("customer_id")
+        customer = signed_customer(tracker)
+        remembered = [SlotSet(k, v) for k, v in remember_customer(tracker, customer).items()]
         if customer and not tracker.get_slot("recent_offered"):
             orders = await (self._repository or order_repository()).recent_for_customer(customer, limit=3)
             if orders:
@@ -67,9 +69,9 @@ class ActionCannotProvide(Action):
                 ]
                 buttons.append({"title": "목록에 없어요", "payload": "/dont_know"})
                 dispatcher.utter_message(response="utter_pick_recent_order", buttons=buttons)
-                return [SlotSet("recent_offered", True)]
+                return [SlotSet("recent_offered", True), *remembered]
         dispatcher.utter_message(response="utter_continue_without_order_number")
-        return [SlotSet("order_unknown", True), SlotSet("order_number", None)]
+        return [SlotSet("order_unknown", True), SlotSet("order_number", None), *remembered]
 
 
 class ActionAskResolution(Action):

@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.category import current_category
 from actions.desk_client import DeskClient, DeskRejected, DeskUnavailable, desk_client
+from actions.identity import signed_customer
 from actions.order_facts import day_and_clock
 from actions.policy import policy
 from actions.ticket_outbox import ticket_outbox
@@ -84,7 +85,7 @@ def ticket_payload(tracker: Tracker, reason: str = "customer_request", resolutio
         "priority": policy().priority(reason),
         "channel": tracker.get_latest_input_channel() or "unknown",
         "sender_id": tracker.sender_id,
-        "customer_id": tracker.get_slot("customer_id"),
+        "customer_id": signed_customer(tracker),
         "order_number": tracker.get_slot("order_number") if not tracker.get_slot("order_unknown") else None,
         "problem_time": tracker.get_slot("problem_time"),
         "requested_resolution": RESOLUTION_LABELS.get(resolution, resolution),

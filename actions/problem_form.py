@@ -28,6 +28,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.attachments import attachments_of_latest_message
 from actions.category import current_category
+from actions.identity import remember_customer, signed_customer
 from actions.order_access import order_repository
 from actions.order_facts import delay_facts, delay_message, payment_findings, payment_message
 from actions.policy import policy
@@ -271,11 +272,12 @@ class ValidateProblemForm(FormValidationAction):
         }
         if number == tracker.get_slot("order_number") and tracker.get_slot("order_verified"):
             return {"order_number": number}
-        customer = tracker.get_slot("customer_id")
+        customer = signed_customer(tracker)
         if customer:
             if order.customer_id != customer:
-                return self._fail("order_number", tracker, dispatcher, "utter_order_not_yours")
-            return {**reset, **self._verified(order, dispatcher, tracker)}
+                return {**self._fail("order_number", tracker, dispatcher, "utter_order_not_yours"),
+                        **remember_customer(tracker, customer)}
+            return {**reset, **self._verified(order, dispatcher, tracker), **remember_customer(tracker, customer)}
         return reset
 
     # -- identity ---------------------------------------------------------------

@@ -234,7 +234,7 @@ def wait_http(url: str, timeout: float) -> None:
 async def bench_ours(work: Path, rounds: int) -> Dict[str, object]:
     """Start this bot (Rasa, actions, desk on SQLite in a scratch folder) and drive it."""
     ports = {name: free_port() for name in ("rasa", "actions", "desk")}
-    desk_token, rasa_token = secrets.token_hex(16), secrets.token_hex(16)
+    desk_token, rasa_token, action_token = secrets.token_hex(16), secrets.token_hex(16), secrets.token_hex(16)
     orders = f"sqlite+aiosqlite:///{work / 'orders.db'}"
     subprocess.run([str(BIN / "python"), "-m", "orders.seed", "--database-url", orders], cwd=ROOT, check=True,
                    capture_output=True)
@@ -246,14 +246,15 @@ async def bench_ours(work: Path, rounds: int) -> Dict[str, object]:
             **common, "DESK_PORT": str(ports["desk"]), "DATABASE_URL": f"sqlite+aiosqlite:///{work / 'desk.db'}",
             "DESK_STORAGE_DIR": str(work / "uploads"),
         }, ROOT)
-        stack.start("actions", [str(BIN / "rasa"), "run", "actions", "--port", str(ports["actions"]),
-                                "--actions", "actions"], {
-            **common, "DESK_URL": f"http://127.0.0.1:{ports['desk']}", "ORDERS_DATABASE_URL": orders,
+        stack.start("actions", [str(BIN / "python"), "-m", "actions.server"], {
+            **common, "ACTION_PORT": str(ports["actions"]), "ACTION_SERVER_TOKEN": action_token,
+            "DESK_URL": f"http://127.0.0.1:{ports['desk']}", "ORDERS_DATABASE_URL": orders,
         }, ROOT)
         stack.start("rasa", [str(BIN / "rasa"), "run", "--port", str(ports["rasa"]), "--model",
                              str(ROOT / "models" / "support-bot.tar.gz"), "--endpoints", "endpoints.yml",
                              "--credentials", str(work / "credentials.yml"), "--enable-api", "--auth-token", rasa_token], {
             **common, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
+            "ACTION_SERVER_TOKEN": action_token,
             "RASA_TRACKER_DB": str(work / "tracker.db"),
         }, ROOT)
         url = f"http://127.0.0.1:{ports['rasa']}/webhooks/rest/webhook"
@@ -346,6 +347,7 @@ def report(results: Dict[str, Dict[str, object]]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3, help="conversations each simulated customer holds")
+    parser.add_argument("--only-ours", action="store_true", help="skip the baseline (for quick iterations; no ratios)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="bench-"))
@@ -353,6 +355,11 @@ def main() -> int:
     try:
         print("== this bot ==", flush=True)
         ours = asyncio.run(bench_ours(work, args.rounds))
+        if args.only_ours:
+            for run in ours["runs"]:
+                print(f"  {run}")
+            print(f"  NLU parse: {ours['nlu_parse']}, startup {ours['startup_s']} s")
+            return 0
         print("== plain `rasa init` bot ==", flush=True)
         baseline = asyncio.run(bench_baseline(work, args.rounds))
     finally:
