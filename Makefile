@@ -8,16 +8,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MODEL := models/support-bot.tar.gz
-# what the model is built from: channels (addons/channels) and actions do not change it
-TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml'; find addons support -maxdepth 1 -name '*.py')
+# what the model is built from: channels (addons/channels), actions, the tracker store and the action guard do not change it
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml'; find addons support -maxdepth 1 -name '*.py' ! -name tracker_store.py ! -name action_guard.py ! -name action_response_check.py ! -name event_lookup.py)
 FILE ?=
 # Rasa must not report usage or errors to outside hosts (no network but the package registries)
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install model train seed secrets run shell test eval bench lock clean
+.PHONY: help install model train seed secrets run run-prod load shell test eval bench lock clean
 
 help: ## list the commands
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
 
 $(BIN)/python:
 	@echo ">> creating $(VENV) with $(PYTHON)"
@@ -61,6 +61,22 @@ run: $(MODEL) secrets ## install, train if needed, start Rasa (5005), actions (5
 	@echo "  Stop:             Ctrl-C"
 	@echo ""
 	$(BIN)/honcho start -f Procfile -e run.env,var/secrets.env
+
+run-prod: $(MODEL) secrets ## production profile on this machine: HAProxy (8005), 2 Rasa + 2 action servers, PostgreSQL, Redis
+	@bash scripts/system-deps.sh
+	@set -a; source deploy/prod.env; source var/secrets.env; set +a; bash scripts/prod-prepare.sh $(FILE)
+	@echo ""
+	@echo "  Chat (REST, via HAProxy):  curl -s localhost:8005/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"배달이 너무 늦어요\"}'"
+	@echo "  Agent console:             http://localhost:5180/console"
+	@echo "  Stop:                      Ctrl-C"
+	@echo ""
+	$(BIN)/honcho start -f deploy/Procfile.prod -e deploy/prod.env,var/secrets.env
+
+load: $(INSTALLED) ## load test of a running `make run-prod`: 50 conversations for 3 minutes (LOAD_SECONDS=, CONVERSATIONS=)
+	@mkdir -p results; set -a; source deploy/prod.env; source var/secrets.env; set +a; \
+		$(BIN)/python scripts/load_test.py --url "$$RASA_URL" --desk-url "$$DESK_URL" --rasa-token "$$RASA_TOKEN" \
+		--desk-token "$$DESK_SERVICE_TOKEN" --conversations $(or $(CONVERSATIONS),50) --seconds $(or $(LOAD_SECONDS),180) \
+		--json results/load.json
 
 shell: $(MODEL) secrets ## chat with the bot in the terminal (starts actions and desk in the background)
 	@set -a; source run.env; set +a; $(BIN)/python -m orders.seed $(FILE)

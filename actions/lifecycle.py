@@ -14,7 +14,7 @@ from sanic import Sanic
 from sanic.exceptions import SanicException
 
 from actions import desk_client, order_access
-from actions.ticket_outbox import keep_flushing
+from actions.ticket_outbox import keep_flushing, ticket_outbox
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +25,9 @@ def register_shutdown(app_name: str = "rasa_sdk") -> bool:
         app = Sanic.get_app(app_name)
     except SanicException:
         return False
+    if getattr(app.ctx, "lifecycle_registered", False):
+        return True
+    app.ctx.lifecycle_registered = True
 
     @app.after_server_start
     async def start_outbox(app: Sanic, _loop) -> None:
@@ -40,6 +43,7 @@ def register_shutdown(app_name: str = "rasa_sdk") -> bool:
     async def close_http_clients(_app: Sanic, _loop) -> None:
         await desk_client.close_client()
         await order_access.close_repository()
+        await ticket_outbox().close()
 
     return True
 

@@ -1,9 +1,10 @@
 """Tickets waiting for the desk: nothing is lost when the desk is down.
 
 When the desk cannot be reached at handoff time, the ticket (with its
-idempotency key) is kept in a small SQLite file next to the action server and
+idempotency key) is kept in a small database (a SQLite file next to the action
+server by default, PostgreSQL shared by all action servers in production) and
 sent again until the desk takes it; the key makes sure it is created exactly
-once. The desk then tells the customer the ticket number (``notify_customer``),
+once, even when two action servers send the same queued ticket. The desk then tells the customer the ticket number (``notify_customer``),
 on push channels at once, on request/response channels with their next message.
 """
 
@@ -15,94 +16,122 @@ import logging
 import os
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
-import aiosqlite
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from actions.desk_client import DeskClient, DeskRejected, DeskUnavailable
 
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS pending_tickets (
-    idempotency_key TEXT PRIMARY KEY,
-    sender_id TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    queued_at TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    ticket_number TEXT
+metadata = MetaData()
+pending_tickets = Table(
+    "pending_tickets",
+    metadata,
+    Column("idempotency_key", String(200), primary_key=True),
+    Column("sender_id", String(300), nullable=False, index=True),
+    Column("payload", Text, nullable=False),
+    Column("queued_at", String(40), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("ticket_number", String(40)),
 )
-"""
 
 
-def default_path() -> Path:
-    """``TICKET_OUTBOX_DB``, or ``ticket-outbox.db`` in the data directory."""
+def default_url() -> str:
+    """``TICKET_OUTBOX_URL`` (shared by every action server in production), else a SQLite file.
+
+    The file is ``TICKET_OUTBOX_DB``, or ``ticket-outbox.db`` in the data directory.
+    """
+    if os.environ.get("TICKET_OUTBOX_URL"):
+        return os.environ["TICKET_OUTBOX_URL"]
     if os.environ.get("TICKET_OUTBOX_DB"):
-        return Path(os.environ["TICKET_OUTBOX_DB"])
+        return f"sqlite+aiosqlite:///{Path(os.environ['TICKET_OUTBOX_DB'])}"
     data_dir = Path(os.environ.get("DATA_DIR", ROOT / "var"))
-    return (data_dir if data_dir.is_absolute() else ROOT / data_dir) / "ticket-outbox.db"
+    return f"sqlite+aiosqlite:///{(data_dir if data_dir.is_absolute() else ROOT / data_dir) / 'ticket-outbox.db'}"
+
+
+def _as_url(location: Union[str, Path]) -> str:
+    """A database URL for a URL or a plain SQLite file path."""
+    text = str(location)
+    return text if "://" in text else f"sqlite+aiosqlite:///{text}"
 
 
 class TicketOutbox:
-    """A durable queue of tickets the desk has not accepted yet."""
+    """A durable queue of tickets the desk has not accepted yet (SQLite or PostgreSQL)."""
 
-    def __init__(self, path: Optional[Path] = None) -> None:
-        self.path = Path(path or default_path())
+    def __init__(self, location: Union[str, Path, None] = None) -> None:
+        self.url = _as_url(location) if location is not None else default_url()
+        self._engine: Optional[AsyncEngine] = None
         self._lock = asyncio.Lock()
+        self._ready = asyncio.Lock()
 
-    async def _connect(self) -> aiosqlite.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = await aiosqlite.connect(self.path)
-        await connection.execute(SCHEMA)
-        return connection
+    async def _connect(self) -> AsyncEngine:
+        """The engine, with the table created on first use."""
+        async with self._ready:
+            if self._engine is None:
+                url = make_url(self.url)
+                if url.get_backend_name() == "sqlite" and url.database:
+                    Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+                engine = create_async_engine(self.url, pool_pre_ping=True)
+                async with engine.begin() as connection:
+                    await connection.run_sync(metadata.create_all)
+                self._engine = engine
+        return self._engine
+
+    async def close(self) -> None:
+        """Release the database connections."""
+        if self._engine is not None:
+            await self._engine.dispose()
+            self._engine = None
 
     async def keep(self, payload: Dict[str, Any], idempotency_key: str) -> None:
         """Store a ticket for later (once per key)."""
-        connection = await self._connect()
-        try:
-            await connection.execute(
-                "INSERT OR IGNORE INTO pending_tickets (idempotency_key, sender_id, payload, queued_at) "
-                "VALUES (?, ?, ?, ?)",
-                (idempotency_key, payload["sender_id"], json.dumps({**payload, "notify_customer": True}),
-                 datetime.now(timezone.utc).isoformat()),
-            )
-            await connection.commit()
-        finally:
-            await connection.close()
+        engine = await self._connect()
+        row = dict(
+            idempotency_key=idempotency_key,
+            sender_id=payload["sender_id"],
+            payload=json.dumps({**payload, "notify_customer": True}),
+            queued_at=datetime.now(timezone.utc).isoformat(),
+            attempts=0,
+        )
+        insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+        async with engine.begin() as connection:
+            await connection.execute(insert(pending_tickets).values(**row).on_conflict_do_nothing())
         logger.warning("ticket for conversation %s kept in the outbox (desk down)", payload["sender_id"])
 
     async def pending(self, sender_id: Optional[str] = None) -> List[Dict[str, Any]]:
         """Tickets not yet created, oldest first."""
-        connection = await self._connect()
-        try:
-            query = "SELECT idempotency_key, payload FROM pending_tickets WHERE ticket_number IS NULL"
-            args: tuple = ()
-            if sender_id is not None:
-                query += " AND sender_id = ?"
-                args = (sender_id,)
-            rows = await (await connection.execute(query + " ORDER BY queued_at", args)).fetchall()
-        finally:
-            await connection.close()
+        engine = await self._connect()
+        query = select(pending_tickets.c.idempotency_key, pending_tickets.c.payload).where(
+            pending_tickets.c.ticket_number.is_(None)
+        )
+        if sender_id is not None:
+            query = query.where(pending_tickets.c.sender_id == sender_id)
+        async with engine.connect() as connection:
+            rows = (await connection.execute(query.order_by(pending_tickets.c.queued_at))).all()
         return [{"key": key, "payload": json.loads(payload)} for key, payload in rows]
 
     async def append_line(self, sender_id: str, text: str, sent_at: Optional[str]) -> None:
         """Add a customer message to the transcript of the sender's queued tickets."""
-        connection = await self._connect()
-        try:
-            rows = await (await connection.execute(
-                "SELECT idempotency_key, payload FROM pending_tickets WHERE sender_id = ? AND ticket_number IS NULL",
-                (sender_id,),
-            )).fetchall()
+        engine = await self._connect()
+        async with engine.begin() as connection:
+            rows = (await connection.execute(
+                select(pending_tickets.c.idempotency_key, pending_tickets.c.payload)
+                .where(pending_tickets.c.sender_id == sender_id, pending_tickets.c.ticket_number.is_(None))
+                .with_for_update()
+            )).all()
             for key, raw in rows:
                 payload = json.loads(raw)
                 payload.setdefault("transcript", []).append({"author": "customer", "text": text, "sent_at": sent_at})
                 await connection.execute(
-                    "UPDATE pending_tickets SET payload = ? WHERE idempotency_key = ?", (json.dumps(payload), key)
+                    update(pending_tickets).where(pending_tickets.c.idempotency_key == key)
+                    .values(payload=json.dumps(payload))
                 )
-            await connection.commit()
-        finally:
-            await connection.close()
 
     async def flush(self, client: DeskClient, sender_id: Optional[str] = None) -> List[str]:
         """Send what is waiting; returns the numbers of the tickets the desk created now."""
@@ -124,25 +153,20 @@ class TicketOutbox:
         return created
 
     async def _mark(self, key: str, number: str) -> None:
-        connection = await self._connect()
-        try:
+        engine = await self._connect()
+        async with engine.begin() as connection:
             await connection.execute(
-                "UPDATE pending_tickets SET ticket_number = ?, attempts = attempts + 1 WHERE idempotency_key = ?",
-                (number, key),
+                update(pending_tickets).where(pending_tickets.c.idempotency_key == key)
+                .values(ticket_number=number, attempts=pending_tickets.c.attempts + 1)
             )
-            await connection.commit()
-        finally:
-            await connection.close()
 
     async def _count_attempt(self, key: str) -> None:
-        connection = await self._connect()
-        try:
+        engine = await self._connect()
+        async with engine.begin() as connection:
             await connection.execute(
-                "UPDATE pending_tickets SET attempts = attempts + 1 WHERE idempotency_key = ?", (key,)
+                update(pending_tickets).where(pending_tickets.c.idempotency_key == key)
+                .values(attempts=pending_tickets.c.attempts + 1)
             )
-            await connection.commit()
-        finally:
-            await connection.close()
 
 
 _outbox: Optional[TicketOutbox] = None

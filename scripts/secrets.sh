@@ -17,3 +17,4 @@ add DESK_SERVICE_TOKEN 24        # the action server and Rasa call the desk with
 add DESK_DEMO_AGENT_PASSWORD 8   # sign-in of agent@example.com at /console
 add RASA_TOKEN 24                # Rasa's HTTP API (the desk pushes agent replies)
 add CHAT_JWT_SECRET 32           # signs the in-app chat's customer tokens (desk) and verifies them (actions)
+add ACTION_SERVER_TOKEN 24       # Rasa sends it to the action server, which refuses calls without it

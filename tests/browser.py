@@ -19,3 +19,13 @@ def wait_until(page, predicate: str, timeout: float = 10.0) -> None:
     while not page.evaluate(predicate):
         assert time.monotonic() < deadline, f"timed out waiting for {predicate}"
         page.wait_for_timeout(100)
+
+
+def open_ticket_in_console(page, desk_url: str, email: str, password: str, number: str) -> None:
+    """Sign in to the agent console on ``page`` and open ticket ``number``."""
+    page.goto(f"{desk_url}/console")
+    page.fill("#login-email", email)
+    page.fill("#login-password", password)
+    page.click("#login-submit")
+    page.locator(f'.queue-item[data-number="{number}"]').click()
+    page.wait_for_selector(f"#ticket-number:has-text('{number}')")

@@ -10,7 +10,7 @@ from typing import Dict, Iterator
 
 import pytest
 
-from processes import BIN, CHAT_JWT_SECRET, DEMO_AGENT, ROOT, Processes, free_port, wait_http
+from processes import ACTION_SERVER_TOKEN, BIN, CHAT_JWT_SECRET, DEMO_AGENT, ROOT, Processes, free_port, wait_http
 
 MODEL = Path(os.environ.get("RASA_MODEL", ROOT / "models" / "support-bot.tar.gz"))
 
@@ -161,9 +161,11 @@ def stack(
     common = {"TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1"}
     actions = processes.start(
         "actions",
-        [str(BIN / "rasa"), "run", "actions", "--port", str(action_port), "--actions", "actions"],
+        [str(BIN / "python"), "-m", "actions.server"],
         {
             **common,
+            "ACTION_PORT": str(action_port),
+            "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN,
             "DESK_URL": desk_server["url"],
             "DESK_SERVICE_TOKEN": service_token,
             "ORDERS_DATABASE_URL": orders_url,
@@ -182,6 +184,8 @@ def stack(
             **MESSENGER_ENV,
             "FB_GRAPH_API_URL": graph_api.url,
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN,
+            "ACTION_CALL_TIMEOUT": "8",
             "RASA_TRACKER_DB": str(data_dir / "tracker.db"),
         },
     )

@@ -19,6 +19,8 @@ BIN = Path(sys.executable).parent
 DEMO_AGENT = {"email": "agent@example.com", "password": "test-agent-password"}
 # signs the in-app chat's customer tokens (desk) and verifies them (action server)
 CHAT_JWT_SECRET = "test-chat-jwt-secret-0123456789abcdef"
+# Rasa sends it to the action server, which refuses calls without it
+ACTION_SERVER_TOKEN = "test-action-server-token-0123456789"
 
 
 def free_port() -> int:
@@ -50,6 +52,7 @@ class Processes:
     def __init__(self, log_dir: Path) -> None:
         self.log_dir = log_dir
         self.children: Dict[str, subprocess.Popen] = {}
+        self.commands: Dict[str, tuple] = {}
 
     def start(self, name: str, args: List[str], env: Dict[str, str]) -> subprocess.Popen:
         """Start ``args`` with ``env`` added to the environment."""
@@ -63,7 +66,20 @@ class Processes:
             start_new_session=True,
         )
         self.children[name] = process
+        self.commands[name] = (args, env)
         return process
+
+    def restart(self, name: str) -> subprocess.Popen:
+        """Start child ``name`` again with the arguments and environment it was first started with."""
+        self.stop(name)
+        args, env = self.commands[name]
+        return self.start(name, args, env)
+
+    def kill(self, name: str) -> None:
+        """Kill child ``name`` and its group at once (SIGKILL), as a crash would."""
+        process = self.children.pop(name)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
 
     def log(self, name: str) -> str:
         """The output of child ``name`` so far."""
@@ -106,3 +122,13 @@ def http_json(method: str, url: str, body=None, headers: Optional[Dict[str, str]
             return error.code, json.loads(raw)
         except ValueError:
             return error.code, raw.decode(errors="replace")
+
+
+def tickets_of_sender(desk_url: str, token: str, sender: str) -> list:
+    """Every ticket of conversation ``sender`` at the desk (``GET /api/tickets?sender_id=``)."""
+    from urllib.parse import quote
+
+    status, body = http_json("GET", f"{desk_url}/api/tickets?sender_id={quote(sender)}",
+                             headers={"Authorization": f"Bearer {token}"})
+    assert status == 200, body
+    return body["tickets"]

@@ -39,7 +39,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from addons.channels.kakao_memory import TtlMap
+from addons.channels.shared_memory import shared_map
 from addons.channels.kakao_response import build_answer, callback_ack, text_response
 from addons.channels.kakao_skill import SkillRequest, SkillRequestError, parse_skill_request
 
@@ -187,11 +187,12 @@ class KakaoInput(InputChannel):
     def __init__(self, config: Optional[KakaoConfig] = None) -> None:
         self.config = config or KakaoConfig()
         # sender → {text the customer may send back: payload for Rasa} of the last answer
-        self.reply_maps: TtlMap[Dict[str, str]] = TtlMap(self.config.quick_reply_ttl)
+        # (each map is shared over Redis when CHANNEL_REDIS_URL is set: addons/channels/shared_memory.py)
+        self.reply_maps = shared_map("kakao:replies", self.config.quick_reply_ttl)
         # sender → bot messages of a turn that finished after its request was answered
-        self.late_messages: TtlMap[List[Dict[str, Any]]] = TtlMap(self.config.quick_reply_ttl)
+        self.late_messages = shared_map("kakao:late", self.config.quick_reply_ttl)
         # callback URL → its final answer, or {} while the turn runs
-        self.callbacks: TtlMap[Dict[str, Any]] = TtlMap(300)
+        self.callbacks = shared_map("kakao:callbacks", 300)
         self._background: Set["asyncio.Task[Any]"] = set()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -225,13 +226,12 @@ class KakaoInput(InputChannel):
         if skill.callback_url and not callback_url:
             logger.warning("kakao.request sender=%s callback URL not allowed, answering directly", who)
         if callback_url:
-            seen = self.callbacks.get(callback_url)
-            if seen is not None:
+            if not await self.callbacks.add(callback_url, {}):
+                seen = await self.callbacks.get(callback_url)
                 logger.warning("kakao.request sender=%s repeated request for one callback URL, not processed", who)
                 return self._json(seen or callback_ack(WAIT_TEXT))
-            self.callbacks.set(callback_url, {})
 
-        text = self._text_for_rasa(skill)
+        text = await self._text_for_rasa(skill)
         started = time.monotonic()
         turn = asyncio.ensure_future(self._run_turn(on_new_message, skill, text))
         wait = self.config.callback_after if callback_url else self.config.reply_timeout
@@ -250,9 +250,9 @@ class KakaoInput(InputChannel):
             self._spawn(self._keep_late_answer(turn, skill.user_id))
             raise
 
-        body = self._answer(skill.user_id, messages)
+        body = await self._answer(skill.user_id, messages)
         if callback_url:
-            self.callbacks.set(callback_url, body)
+            await self.callbacks.set(callback_url, body)
         logger.info(
             "kakao.turn sender=%s chars=%d images=%d answered in %d ms",
             who, len(skill.utterance), len(skill.image_urls), (time.monotonic() - started) * 1000,
@@ -266,9 +266,9 @@ class KakaoInput(InputChannel):
         given = request.headers.get(self.config.secret_header) or ""
         return hmac.compare_digest(given.encode(), secret.encode())
 
-    def _text_for_rasa(self, skill: SkillRequest) -> str:
+    async def _text_for_rasa(self, skill: SkillRequest) -> str:
         """The utterance, or the payload of the quick reply it repeats from the last answer."""
-        offered = self.reply_maps.get(skill.user_id) or {}
+        offered = await self.reply_maps.get(skill.user_id) or {}
         payload = offered.get(skill.utterance)
         if payload is not None:
             logger.debug("kakao.request sender=%s quick reply mapped to its payload", _who(skill.user_id))
@@ -290,24 +290,24 @@ class KakaoInput(InputChannel):
             return [{"text": ERROR_TEXT}]
         return collector.messages
 
-    def _answer(self, sender_id: str, messages: List[Dict[str, Any]]) -> Dict[str, Any]:
+    async def _answer(self, sender_id: str, messages: List[Dict[str, Any]]) -> Dict[str, Any]:
         """The skill response for a turn, with any late answer first; remembers its quick replies."""
-        earlier = self.late_messages.pop(sender_id) or []
+        earlier = await self.late_messages.pop_list(sender_id)
         if not messages and not earlier:
             logger.warning("kakao.turn sender=%s the bot said nothing (is the model loaded?)", _who(sender_id))
         answer = build_answer(messages, earlier)
         if answer.reply_map:
-            self.reply_maps.set(sender_id, answer.reply_map)
+            await self.reply_maps.set(sender_id, answer.reply_map)
         else:
-            self.reply_maps.pop(sender_id)
+            await self.reply_maps.pop(sender_id)
         return answer.body
 
     async def _answer_by_callback(
         self, turn: "asyncio.Future[List[Dict[str, Any]]]", sender_id: str, url: str, started: float
     ) -> None:
         messages = await turn
-        body = self._answer(sender_id, messages)
-        self.callbacks.set(url, body)
+        body = await self._answer(sender_id, messages)
+        await self.callbacks.set(url, body)
         who = _who(sender_id)
         try:
             timeout = aiohttp.ClientTimeout(total=self.config.callback_timeout)
@@ -324,8 +324,7 @@ class KakaoInput(InputChannel):
 
     async def _keep_late_answer(self, turn: "asyncio.Future[List[Dict[str, Any]]]", sender_id: str) -> None:
         messages = await turn
-        kept = (self.late_messages.get(sender_id) or []) + list(messages)
-        self.late_messages.set(sender_id, kept)
+        await self.late_messages.append(sender_id, list(messages))
         logger.info("kakao.turn sender=%s late answer kept for the next message", _who(sender_id))
 
     def _spawn(self, coroutine: Awaitable[Any]) -> None:

@@ -35,9 +35,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from addons.channels.messenger_dedup import DEFAULT_MAX_ENTRIES, DEFAULT_TTL_SECONDS, SeenMessages
+from addons.channels.shared_memory import shared_map
 from addons.channels.messenger_events import IncomingMessage, MalformedWebhook, parse_webhook
 from addons.channels.messenger_send import DEFAULT_GRAPH_API_URL, GraphSendApi, MessengerOutput
+
+# how long and how many handled message ids are remembered (Messenger redelivers for up to a day)
+DEFAULT_TTL_SECONDS = 24 * 60 * 60
+DEFAULT_MAX_ENTRIES = 50_000
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +132,11 @@ class MessengerInput(FacebookInput):
             raise ValueError(f"facebook channel: graph_api_url must be an http(s) URL, got {base_url!r}")
         self.graph_api_url = base_url.rstrip("/")
         self.send_api = GraphSendApi(self.graph_api_url, self.fb_access_token, timeout=send_timeout)
-        self.seen = SeenMessages(dedup_ttl_seconds, dedup_max_entries)
+        if dedup_ttl_seconds <= 0 or dedup_max_entries <= 0:
+            raise ValueError("facebook channel: dedup_ttl_seconds and dedup_max_entries must be positive")
+        # message ids already handled; shared over Redis when CHANNEL_REDIS_URL is set, so a
+        # redelivery that reaches another Rasa server is still recognised
+        self.seen = shared_map("messenger:seen", dedup_ttl_seconds, dedup_max_entries)
         if self.fb_secret is None:
             logger.error(
                 "facebook channel: the app secret (FB_APP_SECRET) is not configured: "
@@ -202,7 +210,7 @@ class MessengerInput(FacebookInput):
             return _error(403, "invalid signature")
         try:
             messages = parse_webhook(json.loads(body))
-        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, MalformedWebhook
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, MalformedWebhook, too deep
             reason = str(exc) if isinstance(exc, MalformedWebhook) else "the body is not JSON"
             logger.warning("facebook webhook rejected: %s", reason)
             return _error(400, reason)
@@ -210,7 +218,7 @@ class MessengerInput(FacebookInput):
             logger.info("facebook webhook ignored: not a page event")
             return response.text("EVENT_RECEIVED")
         for message in messages:
-            if message.mid is not None and not self.seen.add(message.mid):
+            if message.mid is not None and not await self.seen.add(message.mid, 1):
                 logger.info("facebook message %s from %s is a redelivery: ignored", message.mid, message.sender_id)
                 continue
             await self._handle(message, request, on_new_message)

@@ -41,22 +41,29 @@ def with_user(body: Dict[str, Any], user_id: str) -> Dict[str, Any]:
 
 
 class FakeRasa:
-    """``on_new_message``: records each message and answers with scripted bot messages."""
+    """``on_new_message``: records each message and answers with scripted bot messages.
 
-    def __init__(self, answers: Optional[List[Dict[str, Any]]] = None, delay: float = 0.0) -> None:
+    With a ``gate``, every turn waits until the test opens it, so a "slow turn" is slow for
+    as long as the test says rather than for a number of seconds; ``finished`` is set each
+    time a turn has sent its answers.
+    """
+
+    def __init__(self, answers: Optional[List[Dict[str, Any]]] = None, gate: Optional[asyncio.Event] = None) -> None:
         self.answers = answers if answers is not None else [{"text": "네, 확인해 볼게요."}]
-        self.delay = delay
+        self.gate = gate
         self.received: List[Any] = []
         self.fail = False
+        self.finished = asyncio.Event()
 
     async def __call__(self, message) -> None:
         self.received.append(message)
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        if self.gate is not None:
+            await self.gate.wait()
         if self.fail:
             raise RuntimeError("the model is gone")
         for answer in self.answers:
             await message.output_channel.send_response(message.sender_id, dict(answer))
+        self.finished.set()
 
 
 def make_app(fake: FakeRasa, **credentials: Any) -> Sanic:
@@ -376,15 +383,16 @@ FAST = {"callback_after_seconds": 0.2, "reply_timeout_seconds": 0.3, "allow_inse
 
 
 async def test_slow_turn_with_callback_url_answers_at_once_then_posts_the_answer(callback_server):
-    fake = FakeRasa([{"text": "결제 내역을 확인했어요.", "buttons": [{"title": "환불 요청", "payload": REFUND}]}], delay=0.6)
+    gate = asyncio.Event()
+    fake = FakeRasa([{"text": "결제 내역을 확인했어요.", "buttons": [{"title": "환불 요청", "payload": REFUND}]}], gate=gate)
     app = make_app(fake, **FAST)
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    response = await post(app, skill_request("callback", callbackUrl=callback_server["url"]))
-    assert loop.time() - started < 0.55
+    # Rasa has not answered yet (the gate is shut), and the webhook answers anyway
+    response = await asyncio.wait_for(post(app, skill_request("callback", callbackUrl=callback_server["url"])), 10)
+    assert not fake.finished.is_set() and callback_server["received"] == []
     assert response.json == {"version": "2.0", "useCallback": True, "data": {"text": "답변을 준비하고 있어요. 잠시만 기다려 주세요."}}
 
-    await asyncio.wait_for(callback_server["arrived"].wait(), 5)
+    gate.set()
+    await asyncio.wait_for(callback_server["arrived"].wait(), 10)
     [posted] = callback_server["received"]
     assert posted["path"] == "/v1/callback/bot/block/task-1" and posted["type"] == "application/json"
     assert posted["body"]["version"] == "2.0"
@@ -398,7 +406,6 @@ async def test_slow_turn_with_callback_url_answers_at_once_then_posts_the_answer
     assert len(fake.received) == 1
 
     # the quick reply of the answer that went through the callback works too
-    fake.delay = 0
     await post(app, skill_request("callback", utterance="환불 요청", callbackUrl=callback_server["url"] + "-2"))
     assert fake.received[-1].text == REFUND
 
@@ -412,30 +419,43 @@ async def test_fast_turn_with_callback_url_answers_directly(callback_server):
 
 
 async def test_insecure_callback_url_is_not_used_without_the_flag(callback_server):
-    fake = FakeRasa([{"text": "늦은 답"}], delay=0.5)
+    gate = asyncio.Event()
+    fake = FakeRasa([{"text": "늦은 답"}], gate=gate)
     app = make_app(fake, callback_after_seconds=0.1, reply_timeout_seconds=0.2)
-    response = await post(app, skill_request("callback", callbackUrl=callback_server["url"]))
+    response = await asyncio.wait_for(post(app, skill_request("callback", callbackUrl=callback_server["url"])), 10)
     assert "useCallback" not in response.json
     assert "늦어지고" in response.json["template"]["outputs"][0]["simpleText"]["text"]
-    await asyncio.sleep(0.5)
+    gate.set()
+    await asyncio.wait_for(fake.finished.wait(), 10)
+    await asyncio.sleep(0.3)  # a callback, had one been sent, would be on its way by now
     assert callback_server["received"] == []
 
 
 async def test_slow_turn_without_callback_says_so_and_the_answer_comes_next_time():
-    fake = FakeRasa([{"text": "주문을 확인했어요.", "buttons": [{"title": "환불 요청", "payload": REFUND}]}], delay=0.5)
+    gate = asyncio.Event()
+    fake = FakeRasa([{"text": "주문을 확인했어요.", "buttons": [{"title": "환불 요청", "payload": REFUND}]}], gate=gate)
     app = make_app(fake, **FAST)
-    late = await post(app, skill_request())
+    late = await asyncio.wait_for(post(app, skill_request()), 10)
     assert late.json == {
         "version": "2.0",
         "template": {"outputs": [{"simpleText": {"text": "조금 늦어지고 있어요. 잠시 후 다시 말씀해 주세요."}}]},
     }
-    await asyncio.sleep(0.5)  # the first turn finishes in the background
-    fake.delay, fake.answers = 0, [{"text": "네, 말씀하세요."}]
+    gate.set()
+    # the first turn finishes in the background, and its answer is kept for the next message
+    await asyncio.wait_for(_late_answer_kept(app, skill_request()["userRequest"]["user"]["id"]), 10)
+    fake.answers = [{"text": "네, 말씀하세요."}]
     following = await post(app, skill_request(utterance="환불 요청"))
     assert [o["simpleText"]["text"] for o in following.json["template"]["outputs"]] == ["주문을 확인했어요.", "네, 말씀하세요."]
     assert len(fake.received) == 2
     assert fake.received[-1].text == "환불 요청", "the late answer's buttons were not yet offered"
     assert following.json["template"]["quickReplies"][0]["label"] == "환불 요청"
+
+
+async def _late_answer_kept(app: Sanic, user_id: str) -> None:
+    """Wait until the channel holds a late answer for ``user_id`` (without taking it)."""
+    late = app.ctx.channel.late_messages
+    while not await late.get(user_id):
+        await asyncio.sleep(0.01)
 
 
 def test_ttl_map_expires_and_stays_bounded():

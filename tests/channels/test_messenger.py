@@ -18,7 +18,6 @@ from aiohttp import web
 from sanic import Sanic
 
 from addons.channels.messenger import MessengerInput, configured, setting, valid_signature
-from addons.channels.messenger_dedup import SeenMessages
 from addons.channels.messenger_events import IMAGE_ONLY_TEXT, parse_webhook
 from addons.channels.messenger_send import (
     MAX_QUICK_REPLIES,
@@ -358,17 +357,15 @@ async def test_different_message_ids_are_all_handled(fake):
     assert len(fake.received) == 3
 
 
-def test_seen_messages_forget_after_the_ttl_and_when_full():
-    now = [1000.0]
-    seen = SeenMessages(ttl=60, max_entries=3, clock=lambda: now[0])
-    assert seen.add("a") and not seen.add("a")
-    now[0] += 61
-    assert "a" not in seen and seen.add("a"), "expired ids count as new"
-    for key in ("b", "c", "d"):
-        assert seen.add(key)
-    assert len(seen) == 3 and "a" not in seen, "the oldest is forgotten when full"
-    with pytest.raises(ValueError):
-        SeenMessages(ttl=0)
+async def test_a_redelivery_to_another_rasa_server_is_ignored_when_memory_is_shared(fake, monkeypatch):
+    """Two channel instances (two Rasa servers) sharing Redis: the second copy is not handled."""
+    monkeypatch.setenv("CHANNEL_REDIS_URL", "redis://127.0.0.1:6379/15")
+    server_one, server_two = make_app(fake, make_channel()), make_app(fake, make_channel())
+    mid = f"m_shared_{uuid.uuid4().hex}"
+    first = await post(server_one, webhook_body("text", mid=mid))
+    second = await post(server_two, webhook_body("text", mid=mid))
+    assert first.status == 200 and second.status == 200
+    assert len(fake.received) == 1
 
 
 # --- message content ------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import wait_until
+from browser import open_ticket_in_console, wait_until
 from processes import DEMO_AGENT
 from conversation import Conversation, upload_photo
 from local_servers import png_bytes
@@ -22,12 +22,7 @@ def test_agent_answers_a_bot_ticket_with_photo_and_the_customer_sees_reply_and_s
     number = chat.ticket(chat.say("환불 요청할게요"))["number"]
 
     page = browser.new_page()
-    page.goto(f"{stack['desk_url']}/console")
-    page.fill("#login-email", DEMO_AGENT["email"])
-    page.fill("#login-password", DEMO_AGENT["password"])
-    page.click("#login-submit")
-    page.locator(f'.queue-item[data-number="{number}"]').click()
-    page.wait_for_selector(f"#ticket-number:has-text('{number}')")
+    open_ticket_in_console(page, stack["desk_url"], DEMO_AGENT["email"], DEMO_AGENT["password"], number)
 
     fields = page.locator("#ticket-fields").inner_text()
     assert "ORD-261122-0106" in fields and "환불 요청" in fields

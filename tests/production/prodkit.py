@@ -1,0 +1,277 @@
+"""The production profile in tests, started from the repository's own files.
+
+A private PostgreSQL cluster and a private Redis on free ports (so a test can
+kill and restart them without touching the machine's services), then every
+line of ``deploy/Procfile.prod`` (HAProxy, two Rasa servers, two action
+servers, the desk) with ``deploy/prod.env`` and the test's ports and secrets.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+from processes import (
+    ACTION_SERVER_TOKEN, CHAT_JWT_SECRET, DEMO_AGENT, ROOT, Processes, free_port, http_json, tickets_of_sender, wait_http,
+)
+
+
+def read_env_file(path: Path) -> Dict[str, str]:
+    """``KEY=VALUE`` lines of an env file (comments and blanks skipped)."""
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            values[key.strip()] = value.strip()
+    return values
+
+
+def read_procfile(path: Path) -> List[Tuple[str, str]]:
+    """``(name, command)`` of each line of a Procfile."""
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, command = line.split(":", 1)
+            entries.append((name.strip(), command.strip()))
+    return entries
+
+
+def port_open(port: int) -> bool:
+    """Whether something accepts TCP connections on 127.0.0.1:``port``."""
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait_port(port: int, timeout: float) -> None:
+    """Wait until 127.0.0.1:``port`` accepts connections."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if port_open(port):
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"nothing listens on port {port} after {timeout:.0f}s")
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of our own in a temporary folder (trust auth, user postgres)."""
+
+    def __init__(self) -> None:
+        versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"), key=lambda p: int(p.split("/")[4]))
+        if not versions:
+            raise RuntimeError("PostgreSQL's server binaries are missing: run scripts/system-deps.sh")
+        self.bin = Path(versions[-1]).parent
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="supportbot-pg-"))
+        self.data = self.folder / "data"
+        self.log = self.folder / "postgres.log"
+        self.user: Optional[str] = "postgres" if os.geteuid() == 0 else None
+        if self.user:
+            account = pwd.getpwnam(self.user)
+            os.chown(self.folder, account.pw_uid, account.pw_gid)
+        self._run([str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                   "--no-sync"])
+        self.process: Optional[subprocess.Popen] = None
+
+    def _run(self, args: List[str]) -> None:
+        completed = subprocess.run(args, user=self.user, capture_output=True, text=True, cwd=self.folder)
+        if completed.returncode != 0:
+            raise RuntimeError(f"{args[0]} failed: {completed.stderr}")
+
+    @property
+    def url(self) -> str:
+        """Base URL for the async drivers (append the database name)."""
+        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        """Start the server and wait until it accepts connections."""
+        log = open(self.log, "ab")
+        self.process = subprocess.Popen(
+            [str(self.bin / "postgres"), "-D", str(self.data), "-p", str(self.port), "-k", str(self.folder),
+             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"],
+            user=self.user, stdout=log, stderr=subprocess.STDOUT, cwd=self.folder, start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            ready = subprocess.run([str(self.bin / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port)],
+                                   capture_output=True)
+            if ready.returncode == 0:
+                return
+            if self.process.poll() is not None:
+                raise RuntimeError(f"postgres exited: {self.log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.2)
+        raise TimeoutError("postgres did not start")
+
+    def stop(self, immediate: bool = False) -> None:
+        """Stop the server: fast shutdown, or ``immediate`` (like a crash; recovery on next start)."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGQUIT if immediate else signal.SIGINT)
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(10)
+
+    def close(self) -> None:
+        """Stop the server and delete its files."""
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class PrivateRedis:
+    """A Redis server of our own that keeps nothing on disk."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.port = free_port()
+        self.log = log_dir / "redis.log"
+        self.process: Optional[subprocess.Popen] = None
+
+    def start(self) -> None:
+        """Start the server and wait for its port."""
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=open(self.log, "ab"), stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        wait_port(self.port, 30)
+
+    def close(self) -> None:
+        """Stop the server."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+class ProdStack:
+    """The production profile's processes, from ``deploy/Procfile.prod``."""
+
+    def __init__(self, processes: Processes, env: Dict[str, str]) -> None:
+        self.processes = processes
+        self.env = env
+        self.commands = dict(read_procfile(ROOT / "deploy" / "Procfile.prod"))
+
+    def start(self, name: str) -> subprocess.Popen:
+        """Start one Procfile entry (``rasa1``, ``actions2``, ``desk``, ``lb`` ...)."""
+        return self.processes.start(name, ["bash", "-c", "exec " + self.commands[name]], self.env)
+
+    def stop(self, name: str) -> None:
+        """Stop one entry (SIGTERM, then SIGKILL)."""
+        self.processes.stop(name)
+
+    def kill(self, name: str) -> None:
+        """Kill one entry at once (SIGKILL), as a crash would."""
+        self.processes.kill(name)
+
+    def port(self, name: str) -> int:
+        """The port of an entry."""
+        key = {"rasa1": "RASA_1_PORT", "rasa2": "RASA_2_PORT", "actions1": "ACTION_1_PORT",
+               "actions2": "ACTION_2_PORT", "desk": "DESK_PORT", "lb": "LB_PORT", "actions_lb": "ACTION_LB_PORT"}[name]
+        return int(self.env[key])
+
+    def wait_ready(self, name: str, timeout: float = 300) -> None:
+        """Wait until an entry answers its health check.
+
+        ``actions_lb`` is HAProxy's frontend for the action servers: it answers 200 once HAProxy's
+        own health checks count at least one action server as up again.
+        """
+        process = self.processes.children.get(name if name != "actions_lb" else "lb")
+        path = {"rasa1": "/", "rasa2": "/", "actions1": "/health", "actions2": "/health", "desk": "/health",
+                "lb": "/", "actions_lb": "/health"}[name]
+        wait_http(f"http://127.0.0.1:{self.port(name)}{path}", timeout, process)
+
+    @property
+    def url(self) -> str:
+        """The public address (HAProxy)."""
+        return f"http://127.0.0.1:{self.env['LB_PORT']}"
+
+    @property
+    def desk_url(self) -> str:
+        """The desk's address."""
+        return self.env["DESK_URL"]
+
+
+def prod_env(pg: PrivatePostgres, redis: PrivateRedis, work: Path, extra: Dict[str, str]) -> Dict[str, str]:
+    """``deploy/prod.env`` with free ports, the private servers and the test's secrets."""
+    env = read_env_file(ROOT / "deploy" / "prod.env")
+    ports = {key: str(free_port()) for key in ("LB_PORT", "RASA_1_PORT", "RASA_2_PORT", "ACTION_LB_PORT",
+                                               "ACTION_1_PORT", "ACTION_2_PORT", "DESK_PORT")}
+    env.update(ports)
+    env.update({
+        "DATA_DIR": str(work),
+        "DESK_STORAGE_DIR": str(work / "uploads"),
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports['ACTION_LB_PORT']}/webhook",
+        "DESK_URL": f"http://127.0.0.1:{ports['DESK_PORT']}",
+        "RASA_URL": f"http://127.0.0.1:{ports['LB_PORT']}",
+        "CHAT_SOCKET_URL": f"http://127.0.0.1:{ports['LB_PORT']}",
+        "PG_PORT": str(pg.port),
+        "DATABASE_URL": f"{pg.url}/supportbot_desk",
+        "ORDERS_DATABASE_URL": f"{pg.url}/supportbot_orders",
+        "TICKET_OUTBOX_URL": f"{pg.url}/supportbot_actions",
+        "REDIS_PORT": str(redis.port),
+        "CHANNEL_REDIS_URL": f"redis://127.0.0.1:{redis.port}/2",
+        "DESK_SERVICE_TOKEN": "prod-test-service-token-0123456789",
+        "DESK_DEMO_AGENT_PASSWORD": DEMO_AGENT["password"],
+        "RASA_TOKEN": "prod-test-rasa-token-0123456789",
+        "CHAT_JWT_SECRET": CHAT_JWT_SECRET,
+        "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN,
+        **extra,
+    })
+    return env
+
+
+def prepare(env: Dict[str, str]) -> None:
+    """Run the profile's own preparation script (databases, migrations, demo orders)."""
+    completed = subprocess.run(["bash", "scripts/prod-prepare.sh"], cwd=ROOT, env={**os.environ, **env},
+                               capture_output=True, text=True)
+    if completed.returncode != 0:
+        raise RuntimeError(f"prod-prepare.sh failed: {completed.stdout}\n{completed.stderr}")
+
+
+def say(base_url: str, sender: str, text: str, timeout: float = 90) -> Tuple[int, List[dict], str]:
+    """One REST webhook turn: ``(status, bot messages, the Rasa server that answered)``."""
+    request = urllib.request.Request(
+        f"{base_url}/webhooks/rest/webhook", data=json.dumps({"sender": sender, "message": text}).encode(),
+        method="POST", headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read() or b"[]"), response.headers.get("X-Served-By", "")
+    except urllib.error.HTTPError as error:
+        return error.code, [], error.headers.get("X-Served-By", "")
+
+
+def texts(messages: List[dict]) -> str:
+    """The bot's texts of one turn, joined."""
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def new_sender(tag: str) -> str:
+    """A fresh conversation id."""
+    return f"prod-{tag}-{uuid.uuid4().hex[:8]}"
+
+
+def tickets_of(prod: ProdStack, sender: str) -> List[dict]:
+    """Every ticket of ``sender`` the desk holds."""
+    return tickets_of_sender(prod.desk_url, prod.env["DESK_SERVICE_TOKEN"], sender)
+
+
+def ticket_detail(prod: ProdStack, number: str) -> dict:
+    """One ticket with its transcript."""
+    status, body = http_json("GET", f"{prod.desk_url}/api/tickets/{number}",
+                             headers={"Authorization": f"Bearer {prod.env['DESK_SERVICE_TOKEN']}"})
+    assert status == 200, body
+    return body

@@ -1,0 +1,69 @@
+"""Who may reach what in the production profile: rate limits, body limits, tokens."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+from processes import free_port, http_json
+from prodkit import wait_port
+
+
+def status_of(request: urllib.request.Request) -> tuple:
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_haproxy_answers_429_in_korean_past_the_rate_limit(prod):
+    # a second HAProxy from the same deploy/haproxy.cfg, with a low limit, in front of the same servers
+    env = {**prod.env, "LB_PORT": str(free_port()), "ACTION_LB_PORT": str(free_port()), "LB_RATE_LIMIT": "20"}
+    prod.processes.start("lb-limited", ["haproxy", "-db", "-f", "deploy/haproxy.cfg"], env)
+    try:
+        wait_port(int(env["LB_PORT"]), 30)
+        statuses, refusal = [], b""
+        for _ in range(40):
+            status, body = status_of(urllib.request.Request(f"http://127.0.0.1:{env['LB_PORT']}/"))
+            statuses.append(status)
+            if status == 429:
+                refusal = body
+        assert statuses[:20] == [200] * 20, statuses
+        assert statuses[-1] == 429, statuses
+        answer = json.loads(refusal)
+        assert answer["error"] == "too_many_requests" and "잠시 후 다시" in answer["message"]
+    finally:
+        prod.processes.stop("lb-limited")
+
+
+def test_oversized_bodies_are_refused_before_rasa(prod):
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", int(prod.env["LB_PORT"]), timeout=30)
+    try:
+        connection.putrequest("POST", "/webhooks/rest/webhook")
+        connection.putheader("Content-Type", "application/json")
+        connection.putheader("Content-Length", str(2 * 1024 * 1024))
+        connection.endheaders()  # HAProxy answers from the headers, before any of the body
+        assert connection.getresponse().status == 413
+    finally:
+        connection.close()
+
+
+def test_rasa_api_needs_the_token_through_the_load_balancer(prod):
+    status, _ = http_json("GET", f"{prod.url}/conversations/someone/tracker")
+    assert status == 401
+    status, _ = http_json("GET", f"{prod.url}/conversations/someone/tracker?token=wrong")
+    assert status == 401
+    status, _ = http_json("GET", f"{prod.url}/conversations/someone/tracker?token={prod.env['RASA_TOKEN']}")
+    assert status == 200
+
+
+def test_action_servers_refuse_callers_without_rasas_token(prod):
+    call = {"next_action": "action_submit_problem", "sender_id": "x", "tracker": {"sender_id": "x"}, "domain": {}}
+    for url in (f"http://127.0.0.1:{prod.env['ACTION_LB_PORT']}/webhook",
+                f"http://127.0.0.1:{prod.port('actions1')}/webhook"):
+        status, body = http_json("POST", url, call)
+        assert status == 401, (url, body)

@@ -1,0 +1,97 @@
+"""Retried calls in the production profile never make a second ticket or a second reply."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.request
+import uuid
+
+from processes import ACTION_SERVER_TOKEN, http_json
+from prodkit import new_sender, say, texts, tickets_of
+
+
+def messenger_event(sender: str, mid: str, text: str) -> bytes:
+    """A Messenger webhook body with one text message."""
+    body = {"object": "page", "entry": [{"id": "page-1", "time": int(time.time() * 1000), "messaging": [{
+        "sender": {"id": sender}, "recipient": {"id": "page-1"}, "timestamp": int(time.time() * 1000),
+        "message": {"mid": mid, "text": text},
+    }]}]}
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+def post_signed(url: str, raw: bytes, secret: str) -> int:
+    signature = "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+    request = urllib.request.Request(url, data=raw, method="POST", headers={
+        "Content-Type": "application/json", "X-Hub-Signature-256": signature})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.status
+
+
+def finished_tracker(prod, sender: str, timeout: float = 60) -> dict:
+    """Rasa's tracker for ``sender`` once a turn is stored as finished (its last action listens).
+
+    Messenger webhooks are answered before the turn runs; Rasa stores the tracker after the
+    turn's messages went out, so by then every answer of the turn has been sent.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        status, tracker = http_json(
+            "GET", f"{prod.url}/conversations/{sender}/tracker?token={prod.env['RASA_TOKEN']}")
+        events = (tracker.get("events") or []) if status == 200 else []
+        actions = [e for e in events if e.get("event") == "action"]
+        if any(e.get("event") == "user" for e in events) and actions and actions[-1]["name"] == "action_listen":
+            return tracker
+        assert time.monotonic() < deadline, f"no finished turn for {sender} within {timeout:.0f} s"
+        time.sleep(0.2)
+
+
+def test_a_messenger_redelivery_reaching_the_other_rasa_server_is_answered_once(prod, graph_api):
+    sender = f"psid-{uuid.uuid4().hex[:10]}"
+    raw = messenger_event(sender, f"m_{uuid.uuid4().hex}", "안녕하세요")
+    secret = prod.env["FB_APP_SECRET"]
+    for name in ("rasa1", "rasa2"):  # the first delivery and Meta's redelivery, each to another server
+        assert post_signed(f"http://127.0.0.1:{prod.port(name)}/webhooks/facebook/webhook", raw, secret) == 200
+    finished_tracker(prod, sender)
+    time.sleep(1)  # a second handling, had the redelivery started one, would show by now
+    sent = [r for r in graph_api.requests if (r["body"] or {}).get("recipient", {}).get("id") == sender]
+    assert sent, "the customer got an answer"
+    status, tracker = http_json(
+        "GET", f"{prod.url}/conversations/{sender}/tracker?token={prod.env['RASA_TOKEN']}")
+    assert status == 200
+    user_turns = [e for e in tracker["events"] if e["event"] == "user"]
+    assert len(user_turns) == 1, "the message was handled once"
+    first_reply = [r for r in sent if "text" in (r["body"].get("message") or {})]
+    assert len({r["body"]["message"]["text"] for r in first_reply}) == len(first_reply), "no reply sent twice"
+
+
+def test_a_retried_ticket_action_returns_the_same_ticket(prod):
+    sender = new_sender("retry")
+    for text in ("배달완료라고 뜨는데 음식을 못 받았어요", "ORD-261122-0103"):
+        assert say(prod.url, sender, text)[0] == 200
+    status, messages, _ = say(prod.url, sender, "5432")
+    assert status == 200 and "T-" in texts(messages)
+    [ticket] = tickets_of(prod, sender)
+
+    # replay the ticket action exactly as Rasa called it (the tracker as it was then)
+    token = prod.env["RASA_TOKEN"]
+    _, full = http_json("GET", f"{prod.url}/conversations/{sender}/tracker?token={token}")
+    events = full["events"]
+    index = next(i for i, e in enumerate(events) if e["event"] == "bot" and ticket["number"] in (e.get("text") or ""))
+    action = next(e for e in reversed(events[:index]) if e["event"] == "action")
+    until = action["timestamp"] - 1e-6
+    _, then = http_json("GET", f"{prod.url}/conversations/{sender}/tracker?token={token}&until={until}")
+    domain_request = urllib.request.Request(f"{prod.url}/domain?token={token}", headers={"Accept": "application/json"})
+    with urllib.request.urlopen(domain_request, timeout=30) as response:
+        domain = json.loads(response.read())
+    call = {"next_action": action["name"], "sender_id": sender, "tracker": then, "domain": domain,
+            "version": "3.6.21"}
+    for name in ("actions1", "actions2"):
+        status, result = http_json("POST", f"http://127.0.0.1:{prod.port(name)}/webhook", call,
+                                   headers={"X-Action-Token": ACTION_SERVER_TOKEN})
+        assert status == 200, result
+        said = json.dumps(result["responses"], ensure_ascii=False)
+        assert ticket["number"] in said, f"the retry answers with the first call's ticket: {said}"
+    assert len(tickets_of(prod, sender)) == 1, "the retry found the ticket of the first call"
