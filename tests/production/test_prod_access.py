@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
 
@@ -59,6 +60,12 @@ def test_rasa_api_needs_the_token_through_the_load_balancer(prod):
     assert status == 401
     status, _ = http_json("GET", f"{prod.url}/conversations/someone/tracker?token={prod.env['RASA_TOKEN']}")
     assert status == 200
+    deadline = time.monotonic() + 10  # HAProxy writes its log line once the response is sent
+    while prod.processes.log("lb").count("GET /conversations/someone/tracker HTTP/1.1") < 3:
+        assert time.monotonic() < deadline, "HAProxy logs each of the three requests"
+        time.sleep(0.2)
+    logged = prod.processes.log("lb")
+    assert prod.env["RASA_TOKEN"] not in logged, "but not the token in its query string"
 
 
 def test_action_servers_refuse_callers_without_rasas_token(prod):
