@@ -95,3 +95,21 @@ def test_a_retried_ticket_action_returns_the_same_ticket(prod):
         said = json.dumps(result["responses"], ensure_ascii=False)
         assert ticket["number"] in said, f"the retry answers with the first call's ticket: {said}"
     assert len(tickets_of(prod, sender)) == 1, "the retry found the ticket of the first call"
+
+
+def test_a_rest_retry_with_its_message_id_reaching_the_other_rasa_server_is_answered_once(prod):
+    sender = new_sender("rest-retry")
+    body = json.dumps({"sender": sender, "message": "배달이 너무 늦어요", "message_id": "app-msg-1"}).encode()
+    answers = []
+    for name in ("rasa1", "rasa2"):  # the app's first try, then its retry after a timeout, each to another server
+        request = urllib.request.Request(f"http://127.0.0.1:{prod.port(name)}/webhooks/rest/webhook", data=body,
+                                         method="POST", headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=90) as response:
+            assert response.status == 200
+            answers.append(json.loads(response.read()))
+    assert answers[0] and answers[1] == answers[0], "the retry gets the first answer again"
+    status, tracker = http_json(
+        "GET", f"{prod.url}/conversations/{sender}/tracker?token={prod.env['RASA_TOKEN']}")
+    assert status == 200
+    turns = [e for e in tracker["events"] if e["event"] == "user"]
+    assert len(turns) == 1 and turns[0]["message_id"] == "app-msg-1", "one turn, under the app's id"

@@ -1,0 +1,165 @@
+"""A REST client retrying with the same ``message_id`` gets the first answer again, never a second turn.
+
+The checked REST channel runs for real on a Sanic app; ``on_new_message`` stands in
+for Rasa and counts the turns. The shared case runs two channel instances (two Rasa
+servers) against a real Redis.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from typing import Any, Dict, List, Optional
+
+import pytest
+from sanic import Sanic
+
+from addons.channels import rest as rest_module
+from addons.channels.rest import ERROR_TEXT, IN_PROGRESS_TEXT, CheckedRestInput
+
+Sanic.test_mode = True
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+class CountingRasa:
+    """``on_new_message``: answers each turn with its number; can hold a turn behind a gate or fail once."""
+
+    def __init__(self) -> None:
+        self.received: List[Any] = []
+        self.gate: Optional[asyncio.Event] = None
+        self.fail_next = False
+
+    async def __call__(self, message) -> None:
+        self.received.append(message)
+        turn = len(self.received)
+        if self.gate is not None:
+            await self.gate.wait()
+        if self.fail_next:
+            self.fail_next = False
+            raise RuntimeError("the model is gone")
+        await message.output_channel.send_response(message.sender_id, {"text": f"답변 {turn}"})
+
+
+def mount(fake: CountingRasa) -> Sanic:
+    channel = CheckedRestInput()
+    app = Sanic(f"rest_retries_{uuid.uuid4().hex[:8]}")
+    app.blueprint(channel.blueprint(fake), url_prefix="/webhooks/rest")
+    return app
+
+
+async def post(app: Sanic, body: Dict[str, Any], query: str = ""):
+    _, response = await app.asgi_client.post(
+        f"/webhooks/rest/webhook{query}", content=json.dumps(body, ensure_ascii=False).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    return response
+
+
+def texts(response) -> List[str]:
+    return [message["text"] for message in response.json]
+
+
+@pytest.fixture
+def fake() -> CountingRasa:
+    return CountingRasa()
+
+
+@pytest.fixture
+def app(fake) -> Sanic:
+    return mount(fake)
+
+
+async def test_a_retry_gets_the_first_answer_and_makes_no_second_turn(app, fake):
+    body = {"sender": "c-1", "message": "배달이 너무 늦어요", "message_id": "m-1"}
+    first = await post(app, body)
+    again = await post(app, body)
+    assert first.status == again.status == 200
+    assert texts(first) == texts(again) == ["답변 1"]
+    assert len(fake.received) == 1
+    assert fake.received[0].message_id == "m-1", "Rasa records the client's id"
+
+
+async def test_new_ids_and_other_senders_are_new_messages(app, fake):
+    await post(app, {"sender": "c-2", "message": "안녕하세요", "message_id": "m-1"})
+    assert texts(await post(app, {"sender": "c-2", "message": "안녕하세요", "message_id": "m-2"})) == ["답변 2"]
+    assert texts(await post(app, {"sender": "c-3", "message": "안녕하세요", "message_id": "m-1"})) == ["답변 3"]
+    assert texts(await post(app, {"sender": "c-2", "message": "안녕하세요"})) == ["답변 4"], "no id: always a turn"
+    assert len(fake.received) == 4
+
+
+async def test_a_retry_during_the_first_request_waits_for_its_answer(app, fake):
+    fake.gate = asyncio.Event()
+    body = {"sender": "c-4", "message": "결제가 두 번 됐어요", "message_id": "m-1"}
+    first = asyncio.ensure_future(post(app, body))
+    retry = asyncio.ensure_future(post(app, body))
+    while not fake.received:
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.3)  # the retry is waiting now, not handled
+    assert len(fake.received) == 1 and not retry.done()
+    fake.gate.set()
+    answers = await asyncio.wait_for(asyncio.gather(first, retry), 10)
+    assert [texts(a) for a in answers] == [["답변 1"], ["답변 1"]]
+    assert len(fake.received) == 1
+
+
+async def test_a_retry_of_a_request_that_failed_in_the_bot_is_handled(app, fake):
+    fake.fail_next = True
+    body = {"sender": "c-5", "message": "음식이 식었어요", "message_id": "m-1"}
+    failed = await post(app, body)
+    assert texts(failed) == [ERROR_TEXT]
+    retried = await post(app, body)
+    assert texts(retried) == ["답변 2"], "the failure was not remembered as the answer"
+    assert texts(await post(app, body)) == ["답변 2"]
+    assert len(fake.received) == 2
+
+
+async def test_a_first_request_still_running_after_the_wait_is_a_409(app, fake, monkeypatch):
+    monkeypatch.setattr(rest_module, "REPLAY_WAIT_SECONDS", 0.3)
+    fake.gate = asyncio.Event()
+    body = {"sender": "c-6", "message": "환불해 주세요", "message_id": "m-1"}
+    first = asyncio.ensure_future(post(app, body))
+    while not fake.received:
+        await asyncio.sleep(0.01)
+    busy = await post(app, body)
+    assert busy.status == 409 and busy.json == {"error": "in_progress", "message": IN_PROGRESS_TEXT}
+    fake.gate.set()
+    assert texts(await asyncio.wait_for(first, 10)) == ["답변 1"]
+    assert texts(await post(app, body)) == ["답변 1"]
+    assert len(fake.received) == 1
+
+
+async def test_an_id_whose_server_died_mid_turn_is_taken_over():
+    fake = CountingRasa()
+    channel = CheckedRestInput()
+    app = Sanic(f"rest_abandoned_{uuid.uuid4().hex[:8]}")
+    app.blueprint(channel.blueprint(fake), url_prefix="/webhooks/rest")
+    stale = time.time() - rest_module.ABANDONED_AFTER_SECONDS - 1
+    await channel.replies.set("c-7\nm-1", {"state": "in_progress", "since": stale})
+    response = await post(app, {"sender": "c-7", "message": "주문 취소할게요", "message_id": "m-1"})
+    assert texts(response) == ["답변 1"] and len(fake.received) == 1
+
+
+@pytest.mark.parametrize("message_id", ["", "   ", "x" * 101, "a\nb", 7, True, ["m"], {"id": 1}])
+async def test_malformed_message_ids_are_a_400(app, fake, message_id):
+    response = await post(app, {"sender": "c-8", "message": "안녕하세요", "message_id": message_id})
+    assert response.status == 400 and response.json["error"] == "invalid_message_id"
+    assert fake.received == []
+
+
+async def test_message_id_cannot_be_combined_with_streaming(app, fake):
+    response = await post(app, {"sender": "c-9", "message": "안녕하세요", "message_id": "m-1"}, "?stream=true")
+    assert response.status == 400 and response.json["error"] == "message_id_with_stream"
+    assert fake.received == []
+
+
+async def test_two_rasa_servers_sharing_redis_answer_a_retry_once(monkeypatch):
+    monkeypatch.setenv("CHANNEL_REDIS_URL", REDIS_URL)
+    fake_one, fake_two = CountingRasa(), CountingRasa()
+    one, two = mount(fake_one), mount(fake_two)
+    body = {"sender": f"c-{uuid.uuid4().hex}", "message": "배달이 너무 늦어요", "message_id": "m-1"}
+    first = await post(one, body)
+    again = await post(two, body)  # the load balancer sent the retry to the other server
+    assert texts(first) == texts(again) == ["답변 1"]
+    assert len(fake_one.received) == 1 and fake_two.received == []
