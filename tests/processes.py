@@ -132,3 +132,17 @@ def tickets_of_sender(desk_url: str, token: str, sender: str) -> list:
                              headers={"Authorization": f"Bearer {token}"})
     assert status == 200, body
     return body["tickets"]
+
+
+def turn_finished(rasa_url: str, rasa_token: str, sender: str) -> bool:
+    """Whether Rasa has stored a finished turn of ``sender`` (a customer message, then ``action_listen``).
+
+    Push channels (Messenger) are answered before the turn runs; Rasa stores the tracker
+    after the turn's messages went out, so once this holds every answer has been sent.
+    """
+    status, tracker = http_json("GET", f"{rasa_url}/conversations/{sender}/tracker?token={rasa_token}")
+    events = (tracker.get("events") or []) if status == 200 and isinstance(tracker, dict) else []
+    actions = [event for event in events if event.get("event") == "action"]
+    return any(event.get("event") == "user" for event in events) and bool(actions) and (
+        actions[-1].get("name") == "action_listen"
+    )

@@ -19,7 +19,7 @@ from typing import Any, Callable, Dict, List
 
 import pytest
 
-from processes import DEMO_AGENT, ROOT, http_json
+from processes import DEMO_AGENT, ROOT, http_json, turn_finished
 
 if str(ROOT / "tests" / "e2e") not in sys.path:  # the shared e2e helpers, when this file runs alone
     sys.path.append(str(ROOT / "tests" / "e2e"))
@@ -104,22 +104,6 @@ def user_turns(stack: Dict[str, str], sender: str) -> List[Dict[str, Any]]:
     return [event for event in tracker.get("events", []) if event.get("event") == "user"]
 
 
-def turn_finished(stack: Dict[str, str], sender: str) -> bool:
-    """Whether Rasa has stored a finished turn for ``sender`` (its last action is ``action_listen``).
-
-    Rasa stores the tracker after the turn's messages were sent, so every answer of that turn
-    has reached the Send API by then.
-    """
-    status, tracker = http_json(
-        "GET", f"{stack['rasa_url']}/conversations/{sender}/tracker?token={stack['rasa_token']}"
-    )
-    assert status == 200, tracker
-    events = tracker.get("events", [])
-    if not any(event.get("event") == "user" for event in events):
-        return False
-    actions = [event for event in events if event.get("event") == "action"]
-    return bool(actions) and actions[-1].get("name") == "action_listen"
-
 
 def test_verification_challenge_against_the_running_server(stack, messenger_env):
     query = f"hub.mode=subscribe&hub.verify_token={messenger_env['FB_VERIFY_TOKEN']}&hub.challenge=987654321"
@@ -141,7 +125,7 @@ def test_a_wrong_signature_changes_nothing(stack, graph_api):
 def test_a_customer_message_gets_the_bots_answers_through_the_send_api(stack, graph_api, messenger_env):
     sender = new_sender()
     assert deliver(stack, text_message(sender, "배달이 너무 늦어요"), messenger_env["FB_APP_SECRET"]) == 200
-    assert wait_for(lambda: turn_finished(stack, sender), 30), "the turn finished"
+    assert wait_for(lambda: turn_finished(stack["rasa_url"], stack["rasa_token"], sender), 30), "the turn finished"
     bodies = sent_to(graph_api, sender)
     assert bodies, "the bot answered through the Send API"
     assert all(b["messaging_type"] == "RESPONSE" for b in bodies)
@@ -155,7 +139,7 @@ def test_a_redelivered_message_makes_one_bot_turn(stack, graph_api, messenger_en
     sender = new_sender()
     body = text_message(sender, "배달이 너무 늦어요")
     assert deliver(stack, body, messenger_env["FB_APP_SECRET"]) == 200
-    assert wait_for(lambda: turn_finished(stack, sender), 30), "the first turn finished"
+    assert wait_for(lambda: turn_finished(stack["rasa_url"], stack["rasa_token"], sender), 30), "the first turn finished"
     assert sent_to(graph_api, sender)
     before = len(sent_to(graph_api, sender))
     assert deliver(stack, body, messenger_env["FB_APP_SECRET"]) == 200, "Meta expects 200 for a redelivery too"

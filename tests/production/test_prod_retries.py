@@ -9,7 +9,7 @@ import time
 import urllib.request
 import uuid
 
-from processes import ACTION_SERVER_TOKEN, http_json
+from processes import ACTION_SERVER_TOKEN, http_json, turn_finished
 from prodkit import new_sender, say, texts, tickets_of
 
 
@@ -30,23 +30,6 @@ def post_signed(url: str, raw: bytes, secret: str) -> int:
         return response.status
 
 
-def finished_tracker(prod, sender: str, timeout: float = 60) -> dict:
-    """Rasa's tracker for ``sender`` once a turn is stored as finished (its last action listens).
-
-    Messenger webhooks are answered before the turn runs; Rasa stores the tracker after the
-    turn's messages went out, so by then every answer of the turn has been sent.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        status, tracker = http_json(
-            "GET", f"{prod.url}/conversations/{sender}/tracker?token={prod.env['RASA_TOKEN']}")
-        events = (tracker.get("events") or []) if status == 200 else []
-        actions = [e for e in events if e.get("event") == "action"]
-        if any(e.get("event") == "user" for e in events) and actions and actions[-1]["name"] == "action_listen":
-            return tracker
-        assert time.monotonic() < deadline, f"no finished turn for {sender} within {timeout:.0f} s"
-        time.sleep(0.2)
-
 
 def test_a_messenger_redelivery_reaching_the_other_rasa_server_is_answered_once(prod, graph_api):
     sender = f"psid-{uuid.uuid4().hex[:10]}"
@@ -54,7 +37,10 @@ def test_a_messenger_redelivery_reaching_the_other_rasa_server_is_answered_once(
     secret = prod.env["FB_APP_SECRET"]
     for name in ("rasa1", "rasa2"):  # the first delivery and Meta's redelivery, each to another server
         assert post_signed(f"http://127.0.0.1:{prod.port(name)}/webhooks/facebook/webhook", raw, secret) == 200
-    finished_tracker(prod, sender)
+    deadline = time.monotonic() + 60
+    while not turn_finished(prod.url, prod.env["RASA_TOKEN"], sender):
+        assert time.monotonic() < deadline, "the message was answered"
+        time.sleep(0.2)
     time.sleep(1)  # a second handling, had the redelivery started one, would show by now
     sent = [r for r in graph_api.requests if (r["body"] or {}).get("recipient", {}).get("id") == sender]
     assert sent, "the customer got an answer"
