@@ -24,8 +24,8 @@ from desk.app import create_app
 from desk.attachments.images import MAX_BYTES
 from desk.openapi import build_document
 from desk.ratelimit import Rate, RateLimitSettings
-from deskkit import AGENT_EMAIL, TICKET, create_postgres_database, drop_postgres_database, make_agent
-from deskkit import postgres_reachable, sign_in
+from deskkit import AGENT_EMAIL, TICKET, make_agent, sign_in
+from pg_server import create_postgres_database, drop_postgres_database, postgres_reachable
 from support.customer_tokens import issue
 
 CHAT_SECRET = "bad-input-chat-secret-0123456789"

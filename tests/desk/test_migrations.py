@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 
-from deskkit import create_postgres_database, drop_postgres_database, postgres_reachable
+from pg_server import create_postgres_database, drop_postgres_database, postgres_reachable
 from desk.db import sync_url
 from desk.migrate import alembic_config, upgrade
 from desk.models import Base

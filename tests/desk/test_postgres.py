@@ -8,7 +8,8 @@ import importlib.util
 import pytest
 
 from desk.tickets.lifecycle import RESOLVED_NOTICE
-from deskkit import TICKET, create_postgres_database, create_ticket, drop_postgres_database, image_bytes, postgres_reachable, sign_in, make_agent, upload
+from deskkit import TICKET, create_ticket, image_bytes, make_agent, sign_in, upload
+from pg_server import create_postgres_database, drop_postgres_database, postgres_reachable
 from desk.app import create_app
 from desk.config import DeskSettings
 from desk.migrate import upgrade
