@@ -17,22 +17,19 @@ This channel keeps its name, URL (``POST /webhooks/rest/webhook``), request
 * takes an optional ``message_id`` (1–100 printable characters, unique per
   conversation) so a client may retry safely: a repeated ``sender`` +
   ``message_id`` within ten minutes is not handled again but answered with the
-  first request's answer (waiting for it while the first request still runs; 409
-  if it takes more than 30 s; a first request whose server died mid-turn is taken
-  over after two minutes). The ids are remembered in this process, or in Redis
-  for every Rasa server when ``CHANNEL_REDIS_URL`` is set
-  (:mod:`addons.channels.shared_memory`). A request that failed in the bot is
-  forgotten, so its retry is handled.
+  first request's answer, waiting for it while the first request still runs (409
+  after 30 s). A request that failed in the bot or was cut off is forgotten, so
+  its retry is handled; so is one whose server died, two minutes on
+  (:mod:`addons.channels.rest_replay`). If that memory (Redis) is unreachable,
+  the message is handled as if it had no id.
 
 Enabled in ``credentials.yml`` as ``addons.channels.rest.CheckedRestInput``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import time
 from asyncio import CancelledError
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
@@ -44,7 +41,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from addons.channels.shared_memory import SharedMap, shared_map
+from addons.channels.rest_replay import ReplayMemory, StillRunning
 
 logger = logging.getLogger(__name__)
 
@@ -52,15 +49,6 @@ MAX_SENDER = 200  # the desk keeps conversation ids of up to 200 characters
 MAX_MESSAGE_ID = 100
 ERROR_TEXT = "죄송해요, 잠시 문제가 생겼어요. 잠시 후 다시 말씀해 주세요."
 IN_PROGRESS_TEXT = "앞서 보낸 같은 메시지를 아직 처리하고 있어요. 잠시 후 다시 시도해 주세요."
-REPLAY_TTL_SECONDS = 600.0  # how long a message id is remembered
-REPLAY_WAIT_SECONDS = 30.0  # how long a retry waits for the first request's answer
-REPLAY_MAX_ENTRIES = 20_000  # per process, without Redis
-ABANDONED_AFTER_SECONDS = 120.0  # a first request still "in progress" after this died with its server
-
-
-def _in_progress() -> Dict[str, Any]:
-    """The entry of a ``message_id`` whose request is running."""
-    return {"state": "in_progress", "since": time.time()}
 
 
 class RestRequestError(ValueError):
@@ -146,11 +134,11 @@ class CheckedRestInput(RestInput):
         return webhook
 
     @property
-    def replies(self) -> SharedMap:
-        """The answers of requests that carried a ``message_id``, by sender and id."""
-        if getattr(self, "_replies", None) is None:
-            self._replies = shared_map("rest:replies", REPLAY_TTL_SECONDS, REPLAY_MAX_ENTRIES)
-        return self._replies
+    def replay(self) -> ReplayMemory:
+        """What the channel remembers of requests that carried a ``message_id``."""
+        if getattr(self, "_replay", None) is None:
+            self._replay = ReplayMemory.shared()
+        return self._replay
 
     async def handle(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
         """Answer one request: the bot's messages, a 400, or an apology."""
@@ -170,58 +158,40 @@ class CheckedRestInput(RestInput):
                 self.stream_response(on_new_message, parsed.message, parsed.sender, self.name(), parsed.metadata),
                 content_type="text/event-stream",
             )
-        if parsed.message_id is None:
-            return response.json(await self._run_turn(parsed, on_new_message))
-
-        key = f"{parsed.sender}\n{parsed.message_id}"  # a sender is printable: no line break in it
-        if not await self.replies.add(key, _in_progress()):
-            earlier, claimed = await self._earlier_answer_or_claim(key)
+        key = None if parsed.message_id is None else ReplayMemory.key(parsed.sender, parsed.message_id)
+        if key is not None:
+            try:
+                earlier = await self.replay.begin(key)
+            except StillRunning:
+                logger.warning("rest.message sender=%s repeated message_id still in progress", parsed.sender)
+                return response.json({"error": "in_progress", "message": IN_PROGRESS_TEXT}, status=409)
+            except Exception as error:  # noqa: BLE001 - without the memory, the message is still answered
+                logger.warning("rest.message sender=%s retry memory unavailable (%s): handled without it",
+                               parsed.sender, type(error).__name__)
+                key, earlier = None, None
             if earlier is not None:
                 logger.info("rest.message sender=%s repeated message_id: the first answer again", parsed.sender)
                 return response.json(earlier)
-            if not claimed:
-                logger.warning("rest.message sender=%s repeated message_id still in progress", parsed.sender)
-                return response.json({"error": "in_progress", "message": IN_PROGRESS_TEXT}, status=409)
+        messages, answered = await self._run_turn(parsed, on_new_message)
+        if key is not None:
+            await self._settle(key, messages if answered else None, parsed.sender)
+        return response.json(messages)
+
+    async def _settle(self, key: str, messages: Optional[List[Dict[str, Any]]], sender: str) -> None:
+        """Keep the answer for retries, or forget the id when the turn did not complete."""
         try:
-            return response.json(await self._run_turn(parsed, on_new_message, remember_as=key))
-        except BaseException:
-            await self.replies.pop(key)
-            raise
-
-    async def _earlier_answer_or_claim(self, key: str) -> Tuple[Optional[List[Dict[str, Any]]], bool]:
-        """For a repeated ``message_id``: ``(the first request's answer, False)``, waiting while it runs.
-
-        ``(None, True)`` when this request took the id over (the first one failed in the bot and
-        was forgotten, or was abandoned: its server died mid-turn); ``(None, False)`` when the
-        first one is still running after ``REPLAY_WAIT_SECONDS``.
-        """
-        deadline = time.monotonic() + REPLAY_WAIT_SECONDS
-        while True:
-            entry = await self.replies.get(key)
-            if isinstance(entry, dict) and isinstance(entry.get("messages"), list):
-                return entry["messages"], False
-            since = entry.get("since") if isinstance(entry, dict) else None
-            abandoned = isinstance(since, (int, float)) and time.time() - since > ABANDONED_AFTER_SECONDS
-            if entry is None or abandoned:
-                if abandoned:
-                    await self.replies.pop(key)
-                if await self.replies.add(key, _in_progress()):
-                    return None, True
-            if time.monotonic() >= deadline:
-                return None, False
-            await asyncio.sleep(0.1)
+            if messages is None:
+                await self.replay.abandon(key)
+            else:
+                await self.replay.finish(key, messages)
+        except Exception as error:  # noqa: BLE001 - the customer still gets this answer
+            logger.warning("rest.message sender=%s retry memory unavailable (%s): answer not kept",
+                           sender, type(error).__name__)
 
     async def _run_turn(
-        self,
-        parsed: RestRequest,
-        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        remember_as: Optional[str] = None,
-    ) -> List[Dict[str, Any]]:
-        """Hand the message to the bot; its messages, or an apology when it failed.
-
-        With ``remember_as`` (a ``message_id`` key) the answer is remembered under that key,
-        or the key is forgotten when the bot failed, so that a retry is handled again.
-        """
+        self, parsed: RestRequest, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Tuple[List[Dict[str, Any]], bool]:
+        """Hand the message to the bot: ``(its messages, True)``, or ``(an apology, False)`` when it failed."""
         collector = CollectingOutputChannel()
         message = UserMessage(
             parsed.message, collector, parsed.sender, input_channel=self.name(), metadata=parsed.metadata,
@@ -231,14 +201,8 @@ class CheckedRestInput(RestInput):
             await on_new_message(message)
         except CancelledError:
             logger.error("rest.message timed out for sender %s", parsed.sender)
-            messages = collector.messages or [{"recipient_id": parsed.sender, "text": ERROR_TEXT}]
+            return collector.messages or [{"recipient_id": parsed.sender, "text": ERROR_TEXT}], False
         except Exception:  # noqa: BLE001 - the customer gets an apology, never silence or a 500
             logger.exception("rest.message failed in Rasa for sender %s (%d chars)", parsed.sender, len(parsed.message))
-            if remember_as is not None:
-                await self.replies.pop(remember_as)
-            return [{"recipient_id": parsed.sender, "text": ERROR_TEXT}]
-        else:
-            messages = collector.messages
-        if remember_as is not None:
-            await self.replies.set(remember_as, {"messages": messages})
-        return messages
+            return [{"recipient_id": parsed.sender, "text": ERROR_TEXT}], False
+        return collector.messages, True

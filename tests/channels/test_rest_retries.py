@@ -16,8 +16,9 @@ from typing import Any, Dict, List, Optional
 import pytest
 from sanic import Sanic
 
-from addons.channels import rest as rest_module
 from addons.channels.rest import ERROR_TEXT, IN_PROGRESS_TEXT, CheckedRestInput
+from addons.channels.rest_replay import ReplayMemory
+from addons.channels.shared_memory import LocalMap
 
 Sanic.test_mode = True
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -29,21 +30,21 @@ class CountingRasa:
     def __init__(self) -> None:
         self.received: List[Any] = []
         self.gate: Optional[asyncio.Event] = None
-        self.fail_next = False
+        self.fail_next: Optional[BaseException] = None
 
     async def __call__(self, message) -> None:
         self.received.append(message)
         turn = len(self.received)
         if self.gate is not None:
             await self.gate.wait()
-        if self.fail_next:
-            self.fail_next = False
-            raise RuntimeError("the model is gone")
+        if self.fail_next is not None:
+            failure, self.fail_next = self.fail_next, None
+            raise failure
         await message.output_channel.send_response(message.sender_id, {"text": f"답변 {turn}"})
 
 
-def mount(fake: CountingRasa) -> Sanic:
-    channel = CheckedRestInput()
+def mount(fake: CountingRasa, channel: Optional[CheckedRestInput] = None) -> Sanic:
+    channel = channel or CheckedRestInput()
     app = Sanic(f"rest_retries_{uuid.uuid4().hex[:8]}")
     app.blueprint(channel.blueprint(fake), url_prefix="/webhooks/rest")
     return app
@@ -104,8 +105,10 @@ async def test_a_retry_during_the_first_request_waits_for_its_answer(app, fake):
     assert len(fake.received) == 1
 
 
-async def test_a_retry_of_a_request_that_failed_in_the_bot_is_handled(app, fake):
-    fake.fail_next = True
+@pytest.mark.parametrize("failure", [RuntimeError("the model is gone"), asyncio.CancelledError()],
+                         ids=["failed", "cut-off"])
+async def test_a_retry_of_a_request_that_failed_in_the_bot_is_handled(app, fake, failure):
+    fake.fail_next = failure
     body = {"sender": "c-5", "message": "음식이 식었어요", "message_id": "m-1"}
     failed = await post(app, body)
     assert texts(failed) == [ERROR_TEXT]
@@ -115,8 +118,14 @@ async def test_a_retry_of_a_request_that_failed_in_the_bot_is_handled(app, fake)
     assert len(fake.received) == 2
 
 
-async def test_a_first_request_still_running_after_the_wait_is_a_409(app, fake, monkeypatch):
-    monkeypatch.setattr(rest_module, "REPLAY_WAIT_SECONDS", 0.3)
+def local_memory(running_ttl: float = 120, wait_seconds: float = 30) -> ReplayMemory:
+    return ReplayMemory(LocalMap(600), LocalMap(running_ttl), wait_seconds=wait_seconds)
+
+
+async def test_a_first_request_still_running_after_the_wait_is_a_409():
+    fake, channel = CountingRasa(), CheckedRestInput()
+    channel._replay = local_memory(wait_seconds=0.3)
+    app = mount(fake, channel)
     fake.gate = asyncio.Event()
     body = {"sender": "c-6", "message": "환불해 주세요", "message_id": "m-1"}
     first = asyncio.ensure_future(post(app, body))
@@ -130,15 +139,37 @@ async def test_a_first_request_still_running_after_the_wait_is_a_409(app, fake, 
     assert len(fake.received) == 1
 
 
-async def test_an_id_whose_server_died_mid_turn_is_taken_over():
-    fake = CountingRasa()
-    channel = CheckedRestInput()
-    app = Sanic(f"rest_abandoned_{uuid.uuid4().hex[:8]}")
-    app.blueprint(channel.blueprint(fake), url_prefix="/webhooks/rest")
-    stale = time.time() - rest_module.ABANDONED_AFTER_SECONDS - 1
-    await channel.replies.set("c-7\nm-1", {"state": "in_progress", "since": stale})
-    response = await post(app, {"sender": "c-7", "message": "주문 취소할게요", "message_id": "m-1"})
+async def test_an_id_whose_server_died_mid_turn_is_free_again_when_its_entry_expires():
+    fake, channel = CountingRasa(), CheckedRestInput()
+    channel._replay = local_memory(running_ttl=0.3)
+    app = mount(fake, channel)
+    key = ReplayMemory.key("c-7", "m-1")
+    assert await channel.replay.running.add(key, time.time()), "a server took the id, then died"
+    response = await asyncio.wait_for(post(app, {"sender": "c-7", "message": "주문 취소할게요", "message_id": "m-1"}), 10)
     assert texts(response) == ["답변 1"] and len(fake.received) == 1
+
+
+async def test_an_answer_stored_between_the_two_looks_is_replayed_not_handled_again():
+    class FinishesDuringAdd(LocalMap):
+        """The first request stores its answer and frees the id just as the retry takes it."""
+
+        async def add(self, key: str, value: Any) -> bool:
+            await answers.set(key, [{"text": "답변 1"}])
+            return await super().add(key, value)
+
+    answers = LocalMap(600)
+    memory = ReplayMemory(answers, FinishesDuringAdd(120))
+    assert await memory.begin("c\nm") == [{"text": "답변 1"}]
+    assert await memory.running.get("c\nm") is None, "the id is not left held"
+
+
+async def test_without_its_memory_a_message_with_an_id_is_still_answered(monkeypatch):
+    monkeypatch.setenv("CHANNEL_REDIS_URL", "redis://127.0.0.1:9/0")  # nothing listens there
+    fake = CountingRasa()
+    app = mount(fake)
+    body = {"sender": "c-10", "message": "배달이 너무 늦어요", "message_id": "m-1"}
+    assert texts(await post(app, body)) == ["답변 1"]
+    assert (await post(app, body)).status == 200, "answered, if not de-duplicated, while Redis is away"
 
 
 @pytest.mark.parametrize("message_id", ["", "   ", "x" * 101, "a\nb", 7, True, ["m"], {"id": 1}])
