@@ -10,16 +10,22 @@ the desk keep their own (masked) copy of what the agent needs.
     python -m addons.tracker_retention --days 30 --dry-run        # count only
     python -m addons.tracker_retention --days 30 --endpoints deploy/endpoints.prod.yml
 
-The store is built from the endpoints file exactly as Rasa builds it (environment
-variables filled in), so it works on SQLite and PostgreSQL alike. ``make
-prune-conversations`` runs it for the default profile (``DAYS``, default 30).
-Run it nightly (cron, a systemd timer); it is safe while Rasa runs.
+The tracker database is read from the endpoints file (environment variables
+filled in, as Rasa does), SQLite or PostgreSQL; the tool never creates a database
+or a table, and says so when there is none. ``make prune-conversations`` runs it
+(``DAYS``, default 30; ``DRY_RUN=1``; ``PROFILE=prod``). Run it nightly (cron, a
+systemd timer) while Rasa runs: each deletion checks the newest event again in
+the same statement, so a customer who writes meanwhile keeps the conversation.
+Only a message whose turn is under way at that very moment (Rasa stores a turn
+when it ends) brings its session back into the store.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import math
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -48,59 +54,93 @@ def _events_table() -> sa.Table:
     return SQLTrackerStore.SQLEvent.__table__
 
 
+def _check_period(older_than_seconds: float) -> None:
+    if not math.isfinite(older_than_seconds) or older_than_seconds < MIN_DAYS * 86400:
+        raise ValueError(f"the retention period must be a number of days, at least {MIN_DAYS}")
+
+
 def prune(engine: sa.engine.Engine, older_than_seconds: float, dry_run: bool = False,
           now: Optional[float] = None) -> PruneResult:
     """Delete every conversation whose newest event is older than ``older_than_seconds``.
 
     Raises:
-        ValueError: a retention period under one day (it would delete live conversations).
+        ValueError: a retention period that is not a number or under one day (it would
+            delete live conversations).
     """
-    if older_than_seconds < MIN_DAYS * 86400:
-        raise ValueError(f"the retention period must be at least {MIN_DAYS} day")
+    _check_period(older_than_seconds)
     cutoff = (time.time() if now is None else now) - older_than_seconds
     events = _events_table()
-    idle = (
-        sa.select(events.c.sender_id)
-        .group_by(events.c.sender_id)
-        .having(sa.func.max(events.c.timestamp) < cutoff)
-    )
+
+    def idle(among: Optional[List[str]] = None) -> sa.sql.Select:
+        query = sa.select(events.c.sender_id)
+        if among is not None:
+            query = query.where(events.c.sender_id.in_(among))
+        return query.group_by(events.c.sender_id).having(sa.func.max(events.c.timestamp) < cutoff)
+
     with engine.connect() as connection:
-        senders: List[str] = [row[0] for row in connection.execute(idle)]
+        senders: List[str] = [row[0] for row in connection.execute(idle())]
     if dry_run or not senders:
         with engine.connect() as connection:
             count = connection.execute(
-                sa.select(sa.func.count()).select_from(events).where(events.c.sender_id.in_(idle))
+                sa.select(sa.func.count()).select_from(events).where(events.c.sender_id.in_(idle()))
             ).scalar_one()
         return PruneResult(conversations=len(senders), events=int(count))
     conversations = deleted = 0
     for start in range(0, len(senders), BATCH):
         batch = senders[start : start + BATCH]
         with engine.begin() as connection:
-            # the newest event is checked again: a customer who wrote meanwhile keeps the conversation
-            still_idle = [row[0] for row in connection.execute(idle.where(events.c.sender_id.in_(batch)))]
-            if still_idle:
-                result = connection.execute(sa.delete(events).where(events.c.sender_id.in_(still_idle)))
-                deleted += result.rowcount or 0
-                conversations += len(still_idle)
+            # one statement that checks the newest event again: a customer who wrote meanwhile
+            # keeps the whole conversation
+            result = connection.execute(sa.delete(events).where(events.c.sender_id.in_(idle(batch))))
+            deleted += result.rowcount or 0
+            kept = connection.execute(
+                sa.select(sa.func.count(sa.distinct(events.c.sender_id))).where(events.c.sender_id.in_(batch))
+            ).scalar_one()
+            conversations += len(batch) - int(kept)
     logger.info("tracker retention: %d conversations (%d events) deleted", conversations, deleted)
     return PruneResult(conversations=conversations, events=deleted)
 
 
+SQL_STORE_TYPES = ("sql", "addons.tracker_store.ResilientSQLTrackerStore")
+
+
 def _engine_from_endpoints(path: str) -> sa.engine.Engine:
-    """The SQL engine of the tracker store configured in ``path``, as Rasa builds it."""
-    from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+    """An engine on the tracker database configured in ``path``; never creates a database or a table.
+
+    Raises:
+        ValueError: no such file, no SQL tracker store in it, or its database has no conversations table.
+    """
+    from rasa.core.tracker_store import SQLTrackerStore
     from rasa.core.utils import read_endpoints_from_path
-    from rasa.shared.core.domain import Domain
 
     if not Path(path).is_file():  # Rasa would quietly read endpoints.yml instead
         raise ValueError(f"{path} does not exist")
-    endpoints = read_endpoints_from_path(path)
-    if endpoints.tracker_store is None:
-        raise ValueError(f"{path} configures no tracker store")
-    store = TrackerStore.create(endpoints.tracker_store, Domain.empty())
-    if not isinstance(store, SQLTrackerStore):
-        raise ValueError(f"{path}: the tracker store is {type(store).__name__}, not an SQL store")
-    return store.engine
+    config = read_endpoints_from_path(path).tracker_store
+    if config is None or (config.type or "").lower() not in (t.lower() for t in SQL_STORE_TYPES):
+        raise ValueError(f"{path} configures no SQL tracker store")
+    settings = dict(config.kwargs)
+    dialect = settings.get("dialect", "sqlite")
+    db = str(settings.get("db", "rasa.db"))
+    password = settings.get("password")
+    if settings.get("password_env"):
+        password = os.environ.get(settings["password_env"]) or None
+    if dialect == "sqlite" and not Path(db).is_file():
+        raise ValueError(f"no tracker database at {db}")
+    url = SQLTrackerStore.get_db_url(
+        dialect, config.url, settings.get("port"), db, settings.get("username"), password,
+        query=settings.get("query"),
+    )
+    connect_args = {"connect_timeout": 10} if dialect.startswith("postgresql") else {}
+    engine = sa.create_engine(url, connect_args=connect_args)
+    try:
+        has_events = sa.inspect(engine).has_table(_events_table().name)
+    except Exception:
+        engine.dispose()
+        raise
+    if not has_events:
+        engine.dispose()
+        raise ValueError(f"the tracker database {db} has no {_events_table().name} table")
+    return engine
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -111,8 +151,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="count what would be deleted, delete nothing")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    if args.days < MIN_DAYS:
-        parser.error(f"--days must be at least {MIN_DAYS}")
+    if not math.isfinite(args.days) or args.days < MIN_DAYS:
+        parser.error(f"--days must be a number of days, at least {MIN_DAYS}")
     try:
         engine = _engine_from_endpoints(args.endpoints)
     except Exception as error:  # noqa: BLE001 - a clear message, not a traceback

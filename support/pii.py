@@ -200,6 +200,7 @@ _LOOK_ALIKES = str.maketrans(
         "\u3000": " ",  # ideographic space
         "\u00A0": " ",  # no-break space
         **{dash: "-" for dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uFE63"},
+        "\u3161": "-",  # the Hangul vowel ㅡ, typed as a dash on Korean keyboards
     }
 )
 

@@ -78,10 +78,11 @@ async def test_a_dry_run_counts_and_deletes_nothing(store):
     assert prune(store.engine, 100 * DAY, dry_run=True, now=NOW).conversations == 0
 
 
-def test_a_period_under_a_day_is_refused(tmp_path):
+@pytest.mark.parametrize("seconds", [3600, 0, -DAY, float("nan"), float("inf")])
+def test_a_period_that_is_not_a_number_of_days_is_refused(tmp_path, seconds):
     store = ResilientSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"))
     with pytest.raises(ValueError):
-        prune(store.engine, 3600)
+        prune(store.engine, seconds)
 
 
 async def test_the_command_prunes_the_store_of_an_endpoints_file(tmp_path, monkeypatch, capsys):
@@ -105,10 +106,48 @@ async def test_the_command_prunes_the_store_of_an_endpoints_file(tmp_path, monke
     assert await events_of(store, "old") == 0 and await events_of(store, "recent") == 1
 
 
-def test_the_command_explains_a_store_it_cannot_open(tmp_path, capsys):
+def test_the_command_explains_a_store_it_cannot_open_and_creates_none(tmp_path, monkeypatch, capsys):
     assert main(["--endpoints", str(tmp_path / "missing.yml")]) == 2
     error = capsys.readouterr().err
     assert "cannot open the tracker store" in error and "does not exist" in error, "not endpoints.yml instead"
+
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text("tracker_store:\n  type: sql\n  dialect: sqlite\n  db: ${TEST_TRACKER_DB}\n")
+    monkeypatch.setenv("TEST_TRACKER_DB", str(tmp_path / "typo.db"))
+    assert main(["--endpoints", str(endpoints), "--dry-run"]) == 2
+    assert "no tracker database" in capsys.readouterr().err
+    assert not (tmp_path / "typo.db").exists(), "a mistyped path is not created"
+
+    (tmp_path / "other.db").write_bytes(b"")  # a database, but not Rasa's
+    monkeypatch.setenv("TEST_TRACKER_DB", str(tmp_path / "other.db"))
+    assert main(["--endpoints", str(endpoints)]) == 2
+    assert "has no events table" in capsys.readouterr().err
+
+    endpoints.write_text("tracker_store:\n  type: redis\n  url: localhost\n")
+    assert main(["--endpoints", str(endpoints)]) == 2
+    assert "no SQL tracker store" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("days", ["0", "0.5", "nan", "-3", "lots"])
+def test_the_command_refuses_a_period_that_is_not_a_number_of_days(days):
     with pytest.raises(SystemExit) as refused:
-        main(["--days", "0"])
+        main(["--days", days])
     assert refused.value.code == 2
+
+
+async def test_the_command_reads_the_production_style_settings(store, tmp_path, monkeypatch, capsys):
+    url = store.engine.url
+    endpoints = tmp_path / "endpoints.yml"
+    if url.get_backend_name() == "sqlite":
+        endpoints.write_text(f"tracker_store:\n  type: sql\n  dialect: sqlite\n  db: {url.database}\n")
+    else:  # as deploy/endpoints.prod.yml: host in url, the password's variable in password_env
+        monkeypatch.setenv("TEST_PG_PASSWORD", "")
+        endpoints.write_text(
+            "tracker_store:\n  type: addons.tracker_store.ResilientSQLTrackerStore\n  dialect: postgresql\n"
+            f"  url: {url.host}\n  port: {url.port}\n  username: {url.username}\n  password_env: TEST_PG_PASSWORD\n"
+            f"  db: {url.database}\n  login_db: test\n"
+        )
+    await fill(store)
+    assert main(["--days", "30", "--endpoints", str(endpoints)]) == 0
+    assert "deleted 1 conversations (6 events)" in capsys.readouterr().out
+    assert await events_of(store, "old") == 0 and await events_of(store, "long-running") == 2
