@@ -37,7 +37,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from deskkit import TICKET, create_postgres_database, drop_postgres_database, image_bytes
+from deskkit import TICKET, image_bytes
+from pg_server import create_postgres_database, drop_postgres_database
 from processes import BIN, CHAT_JWT_SECRET, free_port, http_json, wait_http
 
 TOKEN = "fuzz-service-token-0123456789"
