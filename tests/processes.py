@@ -146,3 +146,34 @@ def turn_finished(rasa_url: str, rasa_token: str, sender: str) -> bool:
     return any(event.get("event") == "user" for event in events) and bool(actions) and (
         actions[-1].get("name") == "action_listen"
     )
+
+
+def start_desk(
+    processes: "Processes", data_dir: Path, token: str, agent: Dict[str, str], env: Optional[Dict[str, str]] = None
+) -> Dict[str, str]:
+    """A real ``python -m desk serve`` on a free port, its SQLite file and photos in ``data_dir``.
+
+    ``agent`` (``email``, ``password``) is the demo agent it creates; ``env`` adds or replaces
+    settings. Returns ``{"url", "name"}`` (``name`` for ``processes.log``/``stop``); a desk that
+    does not come up fails with its log printed.
+    """
+    port = free_port()
+    name = f"desk-{data_dir.name}-{port}"
+    settings = {
+        "DESK_PORT": str(port),
+        "DESK_SERVICE_TOKEN": token,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{data_dir / 'desk.db'}",
+        "DESK_STORAGE_DIR": str(data_dir / "uploads"),
+        "DESK_DEMO_AGENT_EMAIL": agent["email"],
+        "DESK_DEMO_AGENT_PASSWORD": agent["password"],
+        "PYTHONUNBUFFERED": "1",
+        **(env or {}),
+    }
+    process = processes.start(name, [str(BIN / "python"), "-m", "desk", "serve"], settings)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{url}/health", 60, process)
+    except Exception:
+        print(processes.log(name))
+        raise
+    return {"url": url, "name": name}

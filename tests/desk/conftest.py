@@ -63,26 +63,9 @@ DEMO_PASSWORD = "demo-password-1234"
 @pytest.fixture(scope="module")
 def console_desk(processes, tmp_path_factory):
     """A real ``python -m desk serve`` on a free port, with a demo agent and its own files."""
-    from processes import BIN, free_port, wait_http
+    from processes import start_desk
 
-    port = free_port()
-    data_dir = tmp_path_factory.mktemp("console-desk")
-    env = {
-        "DESK_PORT": str(port),
-        "DESK_SERVICE_TOKEN": TOKEN,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{data_dir / 'desk.db'}",
-        "DESK_STORAGE_DIR": str(data_dir / "uploads"),
-        "DESK_DEMO_AGENT_EMAIL": DEMO_EMAIL,
-        "DESK_DEMO_AGENT_PASSWORD": DEMO_PASSWORD,
-        "PYTHONUNBUFFERED": "1",
-    }
-    name = f"console-desk-{port}"
-    process = processes.start(name, [str(BIN / "python"), "-m", "desk", "serve"], env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{url}/health", 60, process)
-    except Exception:
-        print(processes.log(name))
-        raise
-    yield {"url": url, "token": TOKEN, "email": DEMO_EMAIL, "password": DEMO_PASSWORD}
-    processes.stop(name)
+    desk = start_desk(processes, tmp_path_factory.mktemp("console-desk"), TOKEN,
+                      {"email": DEMO_EMAIL, "password": DEMO_PASSWORD})
+    yield {"url": desk["url"], "token": TOKEN, "email": DEMO_EMAIL, "password": DEMO_PASSWORD}
+    processes.stop(desk["name"])

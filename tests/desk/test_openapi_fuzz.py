@@ -39,7 +39,7 @@ from schemathesis.checks import (
 
 from deskkit import TICKET, image_bytes
 from pg_server import create_postgres_database, drop_postgres_database
-from processes import BIN, CHAT_JWT_SECRET, free_port, http_json, wait_http
+from processes import CHAT_JWT_SECRET, http_json, start_desk
 
 TOKEN = "fuzz-service-token-0123456789"
 AGENT = {"email": "fuzz-agent@example.com", "password": "fuzz-agent-password"}
@@ -70,29 +70,15 @@ PATH_OBJECTS = {"number": "ticket", "attachment_id": "photo", "delivery_id": "de
 @pytest.fixture(scope="module")
 def fuzz_desk(processes, tmp_path_factory) -> Iterator[Dict[str, str]]:
     """A real desk with a signed-in agent, a chat token, a ticket, a photo and a delivery to find."""
-    port = free_port()
     data_dir = tmp_path_factory.mktemp("fuzz-desk")
-    name = f"fuzz-desk-{port}"
     database = create_postgres_database() if os.environ.get("FUZZ_POSTGRES") == "1" else None
-    process = processes.start(
-        name,
-        [str(BIN / "python"), "-m", "desk", "serve"],
-        {
-            "DESK_PORT": str(port),
-            "DESK_SERVICE_TOKEN": TOKEN,
-            "DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{database}" if database
-            else f"sqlite+aiosqlite:///{data_dir / 'desk.db'}",
-            "DESK_STORAGE_DIR": str(data_dir / "uploads"),
-            "DESK_DEMO_AGENT_EMAIL": AGENT["email"],
-            "DESK_DEMO_AGENT_PASSWORD": AGENT["password"],
-            "CHAT_JWT_SECRET": CHAT_JWT_SECRET,
-            "CHAT_DEMO_TOKENS": "true",
-            **{f"DESK_RATE_{which}": "off" for which in ("LOGIN_IP", "LOGIN_ACCOUNT", "CHAT", "UPLOADS")},
-            "PYTHONUNBUFFERED": "1",
-        },
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_http(f"{url}/health", 60, process)
+    desk = start_desk(processes, data_dir, TOKEN, AGENT, {
+        **({"DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{database}"} if database else {}),
+        "CHAT_JWT_SECRET": CHAT_JWT_SECRET,
+        "CHAT_DEMO_TOKENS": "true",
+        **{f"DESK_RATE_{which}": "off" for which in ("LOGIN_IP", "LOGIN_ACCOUNT", "CHAT", "UPLOADS")},
+    })
+    url, name = desk["url"], desk["name"]
     service = {"Authorization": f"Bearer {TOKEN}"}
     status, ticket = http_json("POST", f"{url}/api/tickets", TICKET, {**service, "Idempotency-Key": uuid.uuid4().hex})
     assert status == 201, ticket

@@ -9,7 +9,7 @@ import pytest
 from browser import launch
 from deskkit import TICKET
 from pii_samples import EMAIL, MESSAGE, PHONE, assert_masked, leaks
-from processes import BIN, free_port, http_json, wait_http
+from processes import http_json, start_desk
 
 pytestmark = pytest.mark.e2e
 
@@ -21,27 +21,10 @@ AGENT_PASSWORD = "privacy-agent-password"
 @pytest.fixture(scope="module")
 def debug_desk(processes, tmp_path_factory):
     """``python -m desk serve`` with DESK_LOG_LEVEL=DEBUG: SQL parameters are in its log."""
-    port = free_port()
-    data_dir = tmp_path_factory.mktemp("privacy-desk")
-    name = f"privacy-desk-{port}"
-    process = processes.start(
-        name,
-        [str(BIN / "python"), "-m", "desk", "serve"],
-        {
-            "DESK_PORT": str(port),
-            "DESK_SERVICE_TOKEN": TOKEN,
-            "DESK_LOG_LEVEL": "DEBUG",
-            "DATABASE_URL": f"sqlite+aiosqlite:///{data_dir / 'desk.db'}",
-            "DESK_STORAGE_DIR": str(data_dir / "uploads"),
-            "DESK_DEMO_AGENT_EMAIL": AGENT_EMAIL,
-            "DESK_DEMO_AGENT_PASSWORD": AGENT_PASSWORD,
-            "PYTHONUNBUFFERED": "1",
-        },
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_http(f"{url}/health", 60, process)
-    yield {"url": url, "log": lambda: processes.log(name)}
-    processes.stop(name)
+    desk = start_desk(processes, tmp_path_factory.mktemp("privacy-desk"), TOKEN,
+                      {"email": AGENT_EMAIL, "password": AGENT_PASSWORD}, {"DESK_LOG_LEVEL": "DEBUG"})
+    yield {"url": desk["url"], "log": lambda: processes.log(desk["name"])}
+    processes.stop(desk["name"])
 
 
 def service(method: str, desk: dict, path: str, body=None, key=None):
