@@ -79,7 +79,9 @@ def prune(engine: sa.engine.Engine, older_than_seconds: float, dry_run: bool = F
 
     with engine.connect() as connection:
         senders: List[str] = [row[0] for row in connection.execute(idle())]
-    if dry_run or not senders:
+    if not senders:
+        return PruneResult(conversations=0, events=0)
+    if dry_run:
         with engine.connect() as connection:
             count = connection.execute(
                 sa.select(sa.func.count()).select_from(events).where(events.c.sender_id.in_(idle()))
