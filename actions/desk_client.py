@@ -10,6 +10,7 @@ from urllib.parse import quote
 import aiohttp
 
 from actions.settings import ActionSettings, settings
+from support.conversation_ids import path_segment
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ class DeskClient:
 
     async def open_ticket_of(self, sender_id: str) -> Optional[Dict[str, Any]]:
         """The customer's open ticket, or None once it is resolved or closed."""
-        return await self._get(f"/api/conversations/{quote(sender_id, safe='')}/open-ticket")
+        return await self._get(f"/api/conversations/{path_segment(sender_id)}/open-ticket")
 
     async def append_message(self, number: str, text: str, idempotency_key: str) -> Dict[str, Any]:
         """Add the customer's message to the ticket's thread (once per key)."""

@@ -12,14 +12,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.category import current_category
-from actions.identity import remember_customer, signed_customer
+from actions.identity import signed_customer
 from actions.desk_client import DeskClient
 from actions.handoff import clear_problem_slots, open_ticket
-from actions.order_access import order_repository
+from actions.order_access import may_see, order_repository
 from actions.order_facts import clock
 from actions.policy import policy
 from actions.problem_form import report_order
 from orders.repository import OrderRepository
+from support.button_payloads import order_choice
 
 logger = logging.getLogger(__name__)
 
@@ -56,22 +57,21 @@ class ActionCannotProvide(Action):
 
     async def _no_order_number(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         customer = signed_customer(tracker)
-        remembered = [SlotSet(k, v) for k, v in remember_customer(tracker, customer).items()]
         if customer and not tracker.get_slot("recent_offered"):
             orders = await (self._repository or order_repository()).recent_for_customer(customer, limit=3)
             if orders:
                 buttons = [
                     {
                         "title": f"{o.store_name} ({clock(o.ordered_at, policy())})",
-                        "payload": f'/inform{{"order_number": "{o.number}"}}',
+                        "payload": order_choice(o.number),
                     }
                     for o in orders
                 ]
                 buttons.append({"title": "목록에 없어요", "payload": "/dont_know"})
                 dispatcher.utter_message(response="utter_pick_recent_order", buttons=buttons)
-                return [SlotSet("recent_offered", True), *remembered]
+                return [SlotSet("recent_offered", True)]
         dispatcher.utter_message(response="utter_continue_without_order_number")
-        return [SlotSet("order_unknown", True), SlotSet("order_number", None), *remembered]
+        return [SlotSet("order_unknown", True), SlotSet("order_number", None)]
 
 
 class ActionAskResolution(Action):
@@ -172,7 +172,7 @@ class ActionSwitchProblem(Action):
         number = tracker.get_slot("order_number")
         if number and tracker.get_slot("order_verified"):
             order = await (self._repository or order_repository()).get(number)
-            if order is not None:
+            if order is not None and may_see(tracker, order):
                 finding = report_order(order, category, datetime.now(timezone.utc), dispatcher)
                 events.append(SlotSet("order_finding", finding))
         return events

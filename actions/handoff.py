@@ -33,6 +33,7 @@ PENDING_TICKET = "pending"
 RESOLUTION_LABELS = {"wait": "계속 기다리기", "refund": "환불 요청", "redelivery": "재배달 요청"}
 REASON_NOTES = {
     "lookup_failed": "본인 확인(휴대폰 뒷자리)에 실패함",
+    "verification_locked": "본인 확인 실패가 여러 대화에 걸쳐 쌓여 확인을 잠시 멈춤(무단 조회 시도일 수 있음)",
     "validation_failed": "같은 질문에 여러 번 답을 확인하지 못함",
     "not_understood": "봇이 두 번 연속 이해하지 못함",
     "customer_request": "고객이 상담원 연결을 요청함",

@@ -1,23 +1,21 @@
-"""The customer's signed identity from the in-app chat.
+"""Who sent the customer's latest message, as the channel proved it.
 
-The chat sends the app's customer token with every message
-(``metadata.customer_token``). The actions that need the customer (order
-look-up, recent orders, the ticket) verify it (``CHAT_JWT_SECRET``) when they
-run and keep the result in the ``customer_id`` slot. Orders of that customer
-are then shown without asking for phone digits; an unsigned or forged token is
-ignored. (Verifying it in Rasa's global slot validation instead would cost an
-action-server round trip on every message.)
+Every channel signs what it proved about a message into the message's metadata
+(:mod:`support.channel_identity`): the conversation, the customer a valid app
+token named, the client. The actions trust a customer only from that signature,
+on the latest message, for this conversation and before the token expired —
+never from a slot an earlier message set, and never from metadata a client could
+write (the channels remove the key before they sign).
 """
 
 from __future__ import annotations
 
 import logging
-import os
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, Optional
 
 from rasa_sdk import Tracker
 
-from support.customer_tokens import customer_of
+from support.channel_identity import METADATA_KEY, ChannelIdentity, signing_key, verify
 
 logger = logging.getLogger(__name__)
 
@@ -30,24 +28,24 @@ def _latest_metadata(tracker: Tracker) -> Dict[str, Any]:
     return {}
 
 
+def verified_identity(tracker: Tracker) -> Optional[ChannelIdentity]:
+    """The channel's signed identity of the latest customer message, if it is valid for this conversation."""
+    value = _latest_metadata(tracker).get(METADATA_KEY)
+    if value is None:
+        return None
+    identity = verify(value, tracker.sender_id, signing_key())
+    if identity is None:
+        logger.warning("conversation %s: the message's channel identity was not accepted", tracker.sender_id)
+    return identity
+
+
 def signed_customer(tracker: Tracker) -> Optional[str]:
-    """The customer this conversation is signed in as, if any.
-
-    A valid chat token in the latest customer message wins (it is verified here,
-    only when an action needs it, not on every message); otherwise the
-    ``customer_id`` slot an earlier action set from such a token.
-    """
-    token = _latest_metadata(tracker).get("customer_token")
-    if isinstance(token, str) and token:
-        customer = customer_of(token, os.environ.get("CHAT_JWT_SECRET", ""))
-        if customer is not None:
-            return customer
-        logger.warning("conversation %s: chat token rejected", tracker.sender_id)
-    return tracker.get_slot("customer_id")
+    """The customer a valid token proved for the latest message, or None."""
+    identity = verified_identity(tracker)
+    return identity.customer if identity is not None else None
 
 
-def remember_customer(tracker: Tracker, customer: Optional[str]) -> Dict[Text, Any]:
-    """``{"customer_id": customer}`` when the slot must change to it, else nothing."""
-    if customer and customer != tracker.get_slot("customer_id"):
-        return {"customer_id": customer}
-    return {}
+def client_of(tracker: Tracker) -> str:
+    """Who sent the latest message, for counting failed checks (the conversation when unknown)."""
+    identity = verified_identity(tracker)
+    return identity.client if identity is not None else tracker.sender_id

@@ -13,7 +13,7 @@ import logging
 from sanic import Sanic
 from sanic.exceptions import SanicException
 
-from actions import desk_client, order_access
+from actions import desk_client, order_access, ownership_checks
 from actions.ticket_outbox import keep_flushing, ticket_outbox
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ def register_shutdown(app_name: str = "rasa_sdk") -> bool:
         await desk_client.close_client()
         await order_access.close_repository()
         await ticket_outbox().close()
+        await ownership_checks.close_ownership_checks()
 
     return True
 

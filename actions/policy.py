@@ -33,6 +33,9 @@ class Policy:
     phone_attempts: int
     photos_min: int
     photos_max: int
+    failures_per_order: int = 5
+    failures_per_client: int = 10
+    verification_window: timedelta = timedelta(minutes=60)
 
     def priority(self, reason: str) -> str:
         """The ticket priority for a handoff reason (``normal`` when unlisted)."""
@@ -76,6 +79,9 @@ def parse_policy(raw: Dict[str, Any]) -> Policy:
         phone_attempts=int(raw["handoff"]["phone_attempts"]),
         photos_min=int(raw["photos"]["min"]),
         photos_max=int(raw["photos"]["max"]),
+        failures_per_order=int(raw["verification"]["failures_per_order"]),
+        failures_per_client=int(raw["verification"]["failures_per_client"]),
+        verification_window=timedelta(minutes=int(raw["verification"]["window_minutes"])),
     )
 
 

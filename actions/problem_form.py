@@ -4,12 +4,20 @@ Which slots are asked depends on the category and on what the order's records
 show (``required_slots``):
 
 * always: ``order_number`` (unless the customer has none), then
-  ``phone_last4`` until the order is verified (skipped when the channel
-  vouches for the customer's identity and the order is theirs);
+  ``phone_last4`` until the order is verified (skipped when the latest message
+  carries the channel's proof of a signed-in customer and the order is theirs);
 * delay: ``resolution`` when the order is late; ``problem_time`` without an order;
 * quality: ``photos`` and ``resolution``; ``problem_time`` without an order;
 * payment: ``payment_amount``, ``payment_method``, ``payment_time`` when the
   records do not already explain the problem, or without an order.
+
+Nothing about an order is said before ownership is proven: without a signed-in
+customer, a number in the right format is always followed by the phone question,
+and an unknown number gets the same answer as wrong digits. Wrong digits count
+per conversation (``phone_attempts``) and, across every conversation, per order
+and per client (:mod:`actions.ownership_checks`); past those limits no digits are
+checked until the lock-out ends, and the first conversation to meet a lock-out
+hands it to a person.
 """
 
 from __future__ import annotations
@@ -28,8 +36,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.attachments import attachments_of_latest_message
 from actions.category import current_category
-from actions.identity import remember_customer, signed_customer
+from actions.identity import client_of, signed_customer
 from actions.order_access import order_repository
+from actions.ownership_checks import OwnershipChecks, ownership_checks
 from actions.order_facts import delay_facts, delay_message, payment_findings, payment_message
 from actions.policy import policy
 from actions.transcript import latest_user_timestamp
@@ -138,10 +147,13 @@ class ValidateProblemForm(FormValidationAction):
         self,
         repository: Optional[OrderRepository] = None,
         now: Optional[Callable[[], datetime]] = None,
+        checks: Optional[OwnershipChecks] = None,
     ) -> None:
-        """Use ``repository`` for orders and ``now`` as the clock (defaults: the real ones)."""
+        """Use ``repository`` for orders, ``now`` as the clock and ``checks`` for failed checks
+        (defaults: the real ones)."""
         self._repository = repository
         self._now = now or (lambda: datetime.now(timezone.utc))
+        self._checks = checks
 
     def name(self) -> Text:
         """The action's name in the domain."""
@@ -175,6 +187,11 @@ class ValidateProblemForm(FormValidationAction):
     def repository(self) -> OrderRepository:
         """The order repository in use."""
         return self._repository or order_repository()
+
+    @property
+    def checks(self) -> OwnershipChecks:
+        """The store of failed ownership checks in use."""
+        return self._checks or ownership_checks()
 
     async def required_slots(
         self,
@@ -251,33 +268,38 @@ class ValidateProblemForm(FormValidationAction):
     async def validate_order_number(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """Format, existence and ownership; verified at once when the channel vouches."""
+        """Format; then, for a signed-in customer, existence and ownership at once.
+
+        Without a signed-in customer nothing is said about the order yet: whether it
+        exists is known only to the phone question's answer (no number can be probed).
+        """
         if slot_value is None:
             return {"order_number": None}
         values = slot_value if isinstance(slot_value, list) else [slot_value]
         number = next((n for n in (normalize_order_number(str(v)) for v in values) if n), None)
         if number is None:
             return self._fail("order_number", tracker, dispatcher, "utter_order_number_invalid")
-        order = await self.repository.get(number)
-        if order is None:
-            return self._fail(
-                "order_number", tracker, dispatcher, "utter_order_number_not_found", order_number=number
-            )
+        if number == tracker.get_slot("order_number") and tracker.get_slot("order_verified"):
+            return {"order_number": number}
         reset = {
             "order_number": number,
-            "order_verified": False,
+            "order_verified": None,
             "order_finding": None,
             "resolution": None,
             "phone_attempts": 0,
         }
-        if number == tracker.get_slot("order_number") and tracker.get_slot("order_verified"):
-            return {"order_number": number}
         customer = signed_customer(tracker)
         if customer:
-            if order.customer_id != customer:
-                return {**self._fail("order_number", tracker, dispatcher, "utter_order_not_yours"),
-                        **remember_customer(tracker, customer)}
-            return {**reset, **self._verified(order, dispatcher, tracker), **remember_customer(tracker, customer)}
+            order = await self.repository.get(number)
+            if order is None or order.customer_id != customer:
+                # the same answer whether the order is missing or someone else's
+                return self._fail(
+                    "order_number", tracker, dispatcher, "utter_order_not_in_account", order_number=number
+                )
+            return {**reset, **self._verified(order, dispatcher, tracker, "token")}
+        lock = await self.checks.lockout(number, client_of(tracker), self._now())
+        if lock:
+            return {**reset, **await self._locked_out(lock, dispatcher, tracker)}
         return reset
 
     # -- identity ---------------------------------------------------------------
@@ -300,26 +322,49 @@ class ValidateProblemForm(FormValidationAction):
     async def validate_phone_last4(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """Compare with the order's phone number; three wrong answers end the lookup."""
+        """Compare with the order's phone number; wrong digits and unknown orders get the same answer.
+
+        Three wrong answers end the lookup; failures across conversations lock the order
+        or the client out for a while (:mod:`actions.ownership_checks`).
+        """
         if slot_value is None:
             return {"phone_last4": None}
-        order = await self.repository.get(tracker.get_slot("order_number") or "")
-        if order is None:
-            return {"phone_last4": None, "order_number": None}
-        if hmac.compare_digest(str(slot_value), order.phone_last4()):
-            return {"phone_last4": "****", **self._verified(order, dispatcher, tracker)}
+        number = tracker.get_slot("order_number") or ""
+        client, now = client_of(tracker), self._now()
+        lock = await self.checks.lockout(number, client, now)
+        if lock:
+            return await self._locked_out(lock, dispatcher, tracker)
+        order = await self.repository.get(number)
+        if order is not None and hmac.compare_digest(str(slot_value), order.phone_last4()):
+            return {"phone_last4": "****", **self._verified(order, dispatcher, tracker, "phone")}
+        await self.checks.record_failure(number, client, now)
         attempts = int(tracker.get_slot("phone_attempts") or 0) + 1
-        logger.info("conversation %s: wrong phone digits (attempt %d)", tracker.sender_id, attempts)
+        logger.info("conversation %s: ownership not proven (attempt %d)", tracker.sender_id, attempts)
+        lock = await self.checks.lockout(number, client, now)
+        if lock:
+            return {"phone_attempts": attempts, **await self._locked_out(lock, dispatcher, tracker)}
         if attempts >= policy().phone_attempts:
             dispatcher.utter_message(response="utter_lookup_failed")
             return {"phone_last4": None, "phone_attempts": attempts, "lookup_failed": True}
         dispatcher.utter_message(response="utter_phone_last4_wrong", attempts_left=policy().phone_attempts - attempts)
         return {"phone_last4": None, "phone_attempts": attempts}
 
-    def _verified(self, order: Order, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
-        """The order is the customer's: say what its records show for this category."""
+    async def _locked_out(self, lock: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        """No more digits are checked for now; the first conversation to meet the lock-out gets a person."""
+        if await self.checks.claim(lock, tracker.sender_id, self._now()):
+            logger.warning("conversation %s: ownership checks locked out, handed to a person", tracker.sender_id)
+            dispatcher.utter_message(response="utter_verification_locked_ticket")
+            return {"phone_last4": None, "handoff_reason": "verification_locked"}
+        logger.warning("conversation %s: ownership checks locked out", tracker.sender_id)
+        dispatcher.utter_message(response="utter_verification_locked")
+        return {"phone_last4": None, "lookup_failed": True}
+
+    def _verified(
+        self, order: Order, dispatcher: CollectingDispatcher, tracker: Tracker, proof: str
+    ) -> Dict[Text, Any]:
+        """The order is the customer's (``proof``: ``token`` or ``phone``): say what its records show."""
         finding = report_order(order, current_category(tracker), self._now(), dispatcher)
-        return {"order_verified": True, "order_finding": finding}
+        return {"order_verified": proof, "order_finding": finding}
 
     # -- time ---------------------------------------------------------------------
 

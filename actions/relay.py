@@ -9,6 +9,9 @@
   Messenger) through Rasa's ``trigger_intent``: say it.
 * ``action_ticket_resolved``: the desk pushed the news that the ticket is
   resolved: say it, hand the conversation back to the bot, ask the survey.
+
+The last two act only with the desk's proof (:mod:`support.agent_proof`): the
+same intents typed or forged by anyone else say nothing and end nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from actions.desk_client import DeskClient, DeskUnavailable, desk_client
 from actions.handoff import PENDING_TICKET
 from actions.ticket_outbox import ticket_outbox
 from actions.transcript import latest_user_timestamp
+from support.agent_proof import PROOF_ENTITY, TEXT_ENTITY, check_proof, proof_key
 from support.pii import mask
 from support.storable_text import storable
 
@@ -119,6 +123,15 @@ class ActionRelayToAgent(Action):
         return resolved
 
 
+def from_desk(tracker: Tracker, kind: str) -> Optional[str]:
+    """The text the desk pushed as ``kind`` (``reply`` or ``resolved``) when its proof holds, else None."""
+    text = _entity(tracker, TEXT_ENTITY)
+    if text is not None and check_proof(proof_key(), _entity(tracker, PROOF_ENTITY), tracker.sender_id, kind, text):
+        return text
+    logger.warning("conversation %s: an agent %s without the desk's proof was ignored", tracker.sender_id, kind)
+    return None
+
+
 class ActionDeliverAgentReply(Action):
     """Say an agent reply the desk pushed."""
 
@@ -129,8 +142,8 @@ class ActionDeliverAgentReply(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
-        """Utter the reply's text."""
-        text = _entity(tracker, "agent_text")
+        """Utter the reply's text, if the desk sent it."""
+        text = from_desk(tracker, "reply")
         if text:
             dispatcher.utter_message(text=AGENT_PREFIX + text)
         return []
@@ -146,6 +159,9 @@ class ActionTicketResolved(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
-        """Say the notice and end the handoff."""
-        dispatcher.utter_message(text=_entity(tracker, "agent_text") or "상담원 상담이 끝났어요.")
+        """Say the notice and end the handoff, if the desk sent it."""
+        text = from_desk(tracker, "resolved")
+        if text is None:
+            return []
+        dispatcher.utter_message(text=text or "상담원 상담이 끝났어요.")
         return back_to_bot(tracker, survey=True)

@@ -12,6 +12,7 @@ from sanic.response import json
 
 from desk.agents.views import agents_bp, auth_bp
 from desk.attachments import storage
+from desk.attachments.fetch import fetch_session
 from desk.attachments.images import MAX_BYTES, configure_pillow
 from desk.attachments.views import bp as attachments_bp
 from desk.attachments.views import uploads_bp
@@ -70,6 +71,7 @@ def create_app(settings: DeskSettings, name: str = "desk") -> Sanic:
         app.ctx.http = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=5), trust_env=False, auto_decompress=True
         )
+        app.ctx.fetch_http = fetch_session(settings.fetch_public_only)
         app.ctx.image_slots = asyncio.Semaphore(IMAGE_WORKERS)
         configure_pillow()
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -87,6 +89,7 @@ def create_app(settings: DeskSettings, name: str = "desk") -> Sanic:
     @app.after_server_stop
     async def close_resources(app: Sanic, _loop) -> None:
         await app.ctx.http.close()
+        await app.ctx.fetch_http.close()
         await app.ctx.engine.dispose()
 
     @app.get("/health")

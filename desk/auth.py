@@ -3,6 +3,12 @@
 The decorators put the caller on ``request.ctx``: ``request.ctx.agent`` is the
 signed-in :class:`~desk.models.Agent` or None, ``request.ctx.service`` is True
 for a valid service token.
+
+A request that changes something with an agent's session cookie must come from
+the desk's own pages: its ``Origin`` must be the desk's host (or one of
+``DESK_ALLOWED_ORIGINS``), and without an ``Origin`` its ``Sec-Fetch-Site`` must
+not say another site. Otherwise it is refused with 403 ``cross_origin``, on top of
+the cookie's ``SameSite=Strict``.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import hmac
 from functools import wraps
 from typing import Awaitable, Callable
+from urllib.parse import urlsplit
 
 from sanic import Request
 from sanic.response import HTTPResponse
@@ -27,10 +34,36 @@ def _has_service_token(request: Request) -> bool:
     return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), expected.encode())
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def same_origin(request: Request) -> bool:
+    """Whether a browser sent ``request`` from the desk's own pages (see the module docstring)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return request.headers.get("sec-fetch-site") in (None, "same-origin", "none")
+    try:
+        netloc = urlsplit(origin).netloc.lower()
+    except ValueError:
+        return False
+    if origin.strip().lower() == "null" or not netloc:
+        return False
+    if netloc == (request.headers.get("host") or "").lower():
+        return True
+    return origin.rstrip("/").lower() in request.app.ctx.settings.allowed_origins
+
+
+def check_origin(request: Request) -> None:
+    """Refuse a state-changing cookie request from another site (403 ``cross_origin``)."""
+    if request.method not in SAFE_METHODS and not same_origin(request):
+        raise ApiError(403, "cross_origin", "This request must come from the desk's own pages.")
+
+
 async def _signed_in_agent(request: Request):
     token = request.cookies.get(COOKIE_NAME, "")
     if not token:
         return None
+    check_origin(request)
     async with request.app.ctx.sessions() as session:
         return await agent_for_token(session, token)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Mapping, Optional, Tuple
 
 from desk.ratelimit import Rate, RateLimitSettings, parse_proxies
+from support.customer_tokens import DEFAULT_AUDIENCE, DEFAULT_ISSUER, TokenPolicy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "var"
@@ -96,15 +97,21 @@ class DeskSettings:
         port: port to listen on.
         storage_dir: where uploaded photos are kept (never served as a folder).
         fetch_allowed_hosts: hosts ``POST /api/attachments/fetch`` may download from.
+        fetch_public_only: fetch only over https:443 from named hosts resolving to public addresses
+            (``DESK_FETCH_PUBLIC_ONLY``; on in the production profile).
         session_hours: how long an agent stays signed in.
         cookie_secure: mark the session cookie ``Secure`` (set behind HTTPS).
         rasa_url: Rasa's HTTP API, to push agent replies (``RASA_URL``); None: no pushing.
         rasa_token: Rasa's API token (``RASA_TOKEN``, secret).
         chat_jwt_secret: key of the customers' chat tokens (``CHAT_JWT_SECRET``, secret).
+        chat_jwt_issuer, chat_jwt_audience: the ``iss`` and ``aud`` a chat token must carry
+            (``CHAT_JWT_ISSUER``, ``CHAT_JWT_AUDIENCE``).
         chat_socket_url: where the chat page connects to Rasa's socket.io (``CHAT_SOCKET_URL``).
         chat_demo_tokens: issue demo customer tokens (``CHAT_DEMO_TOKENS``; never in production).
         rate_limits: limits of the public routes and the trusted proxies (``DESK_RATE_*``,
             ``DESK_TRUSTED_PROXIES``; :mod:`desk.ratelimit`).
+        allowed_origins: origins besides the desk's own host whose pages may change things with an
+            agent's cookie (``DESK_ALLOWED_ORIGINS``, comma-separated, e.g. ``https://desk.example.com``).
     """
 
     database_url: str
@@ -113,14 +120,18 @@ class DeskSettings:
     port: int = 5080
     storage_dir: Path = DEFAULT_DATA_DIR / "uploads"
     fetch_allowed_hosts: Tuple[str, ...] = DEFAULT_FETCH_HOSTS
+    fetch_public_only: bool = False
     session_hours: float = 8.0
     cookie_secure: bool = False
     rasa_url: Optional[str] = None
     rasa_token: Optional[str] = None
     chat_jwt_secret: Optional[str] = None
+    chat_jwt_issuer: str = DEFAULT_ISSUER
+    chat_jwt_audience: str = DEFAULT_AUDIENCE
     chat_socket_url: str = "http://localhost:5005"
     chat_demo_tokens: bool = False
     rate_limits: RateLimitSettings = RateLimitSettings()
+    allowed_origins: Tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "DeskSettings":
@@ -152,15 +163,29 @@ class DeskSettings:
             port=int(port_text),
             storage_dir=Path(env.get("DESK_STORAGE_DIR") or data_dir / "uploads"),
             fetch_allowed_hosts=hosts,
+            fetch_public_only=_flag(env, "DESK_FETCH_PUBLIC_ONLY"),
             session_hours=_positive_number(env, "DESK_SESSION_HOURS", "8"),
             cookie_secure=_flag(env, "DESK_COOKIE_SECURE"),
             rasa_url=env.get("RASA_URL") or None,
             rasa_token=env.get("RASA_TOKEN") or None,
             chat_jwt_secret=env.get("CHAT_JWT_SECRET") or None,
+            chat_jwt_issuer=(env.get("CHAT_JWT_ISSUER") or DEFAULT_ISSUER).strip(),
+            chat_jwt_audience=(env.get("CHAT_JWT_AUDIENCE") or DEFAULT_AUDIENCE).strip(),
             chat_socket_url=env.get("CHAT_SOCKET_URL") or "http://localhost:5005",
             chat_demo_tokens=_flag(env, "CHAT_DEMO_TOKENS"),
             rate_limits=_rate_limits(env),
+            allowed_origins=tuple(
+                origin.strip().rstrip("/").lower() for origin in env.get("DESK_ALLOWED_ORIGINS", "").split(",")
+                if origin.strip()
+            ),
         )
+
+    @property
+    def chat_tokens(self) -> Optional[TokenPolicy]:
+        """How chat tokens are signed and checked; None when no secret is configured."""
+        if not self.chat_jwt_secret:
+            return None
+        return TokenPolicy(self.chat_jwt_secret, self.chat_jwt_issuer, self.chat_jwt_audience)
 
 
 @dataclass(frozen=True)

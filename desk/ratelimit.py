@@ -19,18 +19,17 @@ in the process: several desk processes each count on their own.
 
 from __future__ import annotations
 
-import ipaddress
 import math
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Callable, Deque, Dict, Iterable, Optional, Sequence, Tuple, Union
+from typing import Callable, Deque, Dict, Optional, Tuple
 
 from sanic import Request
 
 from desk.errors import ApiError
+from support.client_address import Network, client_ip, parse_proxies  # noqa: F401 - parse_proxies: the desk's settings read it here
 
-Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 SWEEP_EVERY = 1000  # hits between two sweeps of idle keys
 
 
@@ -138,40 +137,6 @@ class RateLimitSettings:
     trusted_proxies: Tuple[Network, ...] = ()
 
 
-def parse_proxies(text: str) -> Tuple[Network, ...]:
-    """``"10.0.0.5, 10.1.0.0/16"`` as networks.
-
-    Raises:
-        ValueError: for an entry that is no IP address or network.
-    """
-    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())
-
-
-def _address(text: str) -> Optional[Union[ipaddress.IPv4Address, ipaddress.IPv6Address]]:
-    try:
-        return ipaddress.ip_address(text.strip().strip("[]"))
-    except ValueError:
-        return None
-
-
-def _trusted(address: str, proxies: Sequence[Network]) -> bool:
-    parsed = _address(address)
-    return parsed is not None and any(parsed in network for network in proxies)
-
-
-def client_ip(peer: str, forwarded_for: Optional[str], proxies: Sequence[Network]) -> str:
-    """The client's address: ``peer``, or from ``X-Forwarded-For`` when ``peer`` is a trusted proxy."""
-    if not forwarded_for or not _trusted(peer, proxies):
-        return peer
-    hops: Iterable[str] = reversed([hop.strip() for hop in forwarded_for.split(",") if hop.strip()])
-    for hop in hops:
-        if _address(hop) is None:
-            break  # garbage in the header: do not guess further left
-        if not _trusted(hop, proxies):
-            return hop
-    return peer
-
-
 class RateLimiter:
     """The desk's limiters, one sliding window per limit."""
 
@@ -183,7 +148,7 @@ class RateLimiter:
         self.uploads = SlidingWindow(settings.uploads, clock)
 
     def client(self, request: Request) -> str:
-        """The request's client IP (see :func:`client_ip`)."""
+        """The request's client IP (:func:`support.client_address.client_ip`)."""
         return client_ip(request.ip or "", request.headers.get("x-forwarded-for"), self.settings.trusted_proxies)
 
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: a migrated desk database, a running desk, the full stack."""
+"""Shared fixtures: a migrated desk database, a running desk, the full stack, the production profile."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from typing import Dict, Iterator
 
 import pytest
 
-from processes import ACTION_SERVER_TOKEN, BIN, CHAT_JWT_SECRET, DEMO_AGENT, ROOT, Processes, free_port, wait_http
+from processes import (
+    ACTION_SERVER_TOKEN, BIN, CHAT_JWT_SECRET, DEMO_AGENT, KAKAO_SKILL_SECRET, REST_SERVICE_TOKEN, ROOT, Processes,
+    free_port, wait_http,
+)
 
 MODEL = Path(os.environ.get("RASA_MODEL", ROOT / "models" / "support-bot.tar.gz"))
 
@@ -170,6 +173,7 @@ def stack(
             "DESK_SERVICE_TOKEN": service_token,
             "ORDERS_DATABASE_URL": orders_url,
             "CHAT_JWT_SECRET": CHAT_JWT_SECRET,
+            "TICKET_OUTBOX_DB": str(data_dir / "actions.db"),
         },
     )
     rasa = processes.start(
@@ -187,6 +191,9 @@ def stack(
             "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN,
             "ACTION_CALL_TIMEOUT": "8",
             "RASA_TRACKER_DB": str(data_dir / "tracker.db"),
+            "CHAT_JWT_SECRET": CHAT_JWT_SECRET,
+            "KAKAO_SKILL_SECRET": KAKAO_SKILL_SECRET,
+            "REST_SERVICE_TOKEN": REST_SERVICE_TOKEN,
         },
     )
     wait_http(f"http://127.0.0.1:{action_port}/health", 120, actions)
@@ -198,3 +205,51 @@ def stack(
         "token": service_token,
         "rasa_token": rasa_token,
     }
+
+
+# Messenger's secrets in the production profile's tests (the channel reads them from the environment)
+PROD_MESSENGER_ENV = {
+    "FB_APP_SECRET": "prod-test-app-secret-0123456789",
+    "FB_VERIFY_TOKEN": "prod-test-verify-token",
+    "FB_PAGE_ACCESS_TOKEN": "prod-test-page-access-token",
+}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """A test that uses the production profile (the ``prod`` fixture, or in tests/production) is a production test."""
+    production = str(Path(__file__).parent / "production")
+    for item in items:
+        if "prod" in getattr(item, "fixturenames", ()) or str(item.fspath).startswith(production):
+            item.add_marker(pytest.mark.production)
+
+
+@pytest.fixture(scope="session")
+def prod(tmp_path_factory, graph_api):
+    """HAProxy, two Rasa servers, two action servers and the desk on a private PostgreSQL and Redis."""
+    from prodkit import PrivatePostgres, PrivateRedis, ProdStack, prepare, prod_env
+
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make model` first (make test does)")
+    work = tmp_path_factory.mktemp("prod")
+    group = Processes(tmp_path_factory.mktemp("prod-logs"))
+    pg = PrivatePostgres()
+    redis = PrivateRedis(group.log_dir)
+    try:
+        pg.start()
+        redis.start()
+        env = prod_env(pg, redis, work, {**PROD_MESSENGER_ENV, "FB_GRAPH_API_URL": graph_api.url,
+                                         "LB_RATE_LIMIT": os.environ.get("PROD_TEST_RATE_LIMIT", "100000")})
+        prepare(env)
+        stack = ProdStack(group, env)
+        stack.pg, stack.redis = pg, redis
+        for name in ("lb", "desk", "actions1", "actions2", "rasa1", "rasa2"):
+            stack.start(name)
+        for name in ("desk", "actions1", "actions2", "rasa1", "rasa2", "lb", "private"):
+            stack.wait_ready(name)
+        # HAProxy's socket.io backend has its own health checks: wait until it has servers too
+        wait_http(f"{stack.url}/socket.io/?EIO=4&transport=polling", 60)
+        yield stack
+    finally:
+        group.stop_all()
+        redis.close()
+        pg.close()

@@ -21,6 +21,10 @@ DEMO_AGENT = {"email": "agent@example.com", "password": "test-agent-password"}
 CHAT_JWT_SECRET = "test-chat-jwt-secret-0123456789abcdef"
 # Rasa sends it to the action server, which refuses calls without it
 ACTION_SERVER_TOKEN = "test-action-server-token-0123456789"
+# the X-Skill-Secret header KakaoTalk sends with every skill request
+KAKAO_SKILL_SECRET = "test-kakao-skill-secret-0123456789"
+# an app backend's credential for the REST channel (its conversations then count failed checks each on their own)
+REST_SERVICE_TOKEN = "test-rest-service-token-0123456789"
 
 
 def free_port() -> int:

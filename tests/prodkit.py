@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from processes import (
-    ACTION_SERVER_TOKEN, CHAT_JWT_SECRET, DEMO_AGENT, ROOT, Processes, free_port, http_json, tickets_of_sender, wait_http,
+    ACTION_SERVER_TOKEN, CHAT_JWT_SECRET, DEMO_AGENT, KAKAO_SKILL_SECRET, REST_SERVICE_TOKEN, ROOT, Processes, free_port,
+    http_json, tickets_of_sender, wait_http,
 )
 
 
@@ -179,7 +180,8 @@ class ProdStack:
     def port(self, name: str) -> int:
         """The port of an entry."""
         key = {"rasa1": "RASA_1_PORT", "rasa2": "RASA_2_PORT", "actions1": "ACTION_1_PORT",
-               "actions2": "ACTION_2_PORT", "desk": "DESK_PORT", "lb": "LB_PORT", "actions_lb": "ACTION_LB_PORT"}[name]
+               "actions2": "ACTION_2_PORT", "desk": "DESK_PORT", "lb": "LB_PORT", "actions_lb": "ACTION_LB_PORT",
+               "private": "RASA_PRIVATE_PORT"}[name]
         return int(self.env[key])
 
     def wait_ready(self, name: str, timeout: float = 300) -> None:
@@ -188,15 +190,30 @@ class ProdStack:
         ``actions_lb`` is HAProxy's frontend for the action servers: it answers 200 once HAProxy's
         own health checks count at least one action server as up again.
         """
-        process = self.processes.children.get(name if name != "actions_lb" else "lb")
+        process = self.processes.children.get(name if name not in ("actions_lb", "private") else "lb")
         path = {"rasa1": "/", "rasa2": "/", "actions1": "/health", "actions2": "/health", "desk": "/health",
-                "lb": "/", "actions_lb": "/health"}[name]
+                "lb": "/", "actions_lb": "/health", "private": "/"}[name]
         wait_http(f"http://127.0.0.1:{self.port(name)}{path}", timeout, process)
 
     @property
     def url(self) -> str:
-        """The public address (HAProxy)."""
+        """The public address (HAProxy): the channels' webhooks and socket.io only."""
         return f"http://127.0.0.1:{self.env['LB_PORT']}"
+
+    @property
+    def api_url(self) -> str:
+        """HAProxy's private frontend to Rasa's whole HTTP API (the desk's and operators' address)."""
+        return f"http://127.0.0.1:{self.env['RASA_PRIVATE_PORT']}"
+
+    def tracker(self, conversation: str, query: str = "") -> dict:
+        """Rasa's tracker of ``conversation``, read through the private frontend."""
+        from support.conversation_ids import path_segment
+
+        status, tracker = http_json(
+            "GET", f"{self.api_url}/conversations/{path_segment(conversation)}/tracker?token={self.env['RASA_TOKEN']}"
+            f"{query}")
+        assert status == 200, tracker
+        return tracker
 
     @property
     def desk_url(self) -> str:
@@ -208,14 +225,14 @@ def prod_env(pg: PrivatePostgres, redis: PrivateRedis, work: Path, extra: Dict[s
     """``deploy/prod.env`` with free ports, the private servers and the test's secrets."""
     env = read_env_file(ROOT / "deploy" / "prod.env")
     ports = {key: str(free_port()) for key in ("LB_PORT", "RASA_1_PORT", "RASA_2_PORT", "ACTION_LB_PORT",
-                                               "ACTION_1_PORT", "ACTION_2_PORT", "DESK_PORT")}
+                                               "ACTION_1_PORT", "ACTION_2_PORT", "DESK_PORT", "RASA_PRIVATE_PORT")}
     env.update(ports)
     env.update({
         "DATA_DIR": str(work),
         "DESK_STORAGE_DIR": str(work / "uploads"),
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports['ACTION_LB_PORT']}/webhook",
         "DESK_URL": f"http://127.0.0.1:{ports['DESK_PORT']}",
-        "RASA_URL": f"http://127.0.0.1:{ports['LB_PORT']}",
+        "RASA_URL": f"http://127.0.0.1:{ports['RASA_PRIVATE_PORT']}",
         "CHAT_SOCKET_URL": f"http://127.0.0.1:{ports['LB_PORT']}",
         "PG_PORT": str(pg.port),
         "DATABASE_URL": f"{pg.url}/supportbot_desk",
@@ -228,6 +245,8 @@ def prod_env(pg: PrivatePostgres, redis: PrivateRedis, work: Path, extra: Dict[s
         "RASA_TOKEN": "prod-test-rasa-token-0123456789",
         "CHAT_JWT_SECRET": CHAT_JWT_SECRET,
         "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN,
+        "KAKAO_SKILL_SECRET": KAKAO_SKILL_SECRET,
+        "REST_SERVICE_TOKEN": REST_SERVICE_TOKEN,
         **extra,
     })
     return env
@@ -241,11 +260,17 @@ def prepare(env: Dict[str, str]) -> None:
         raise RuntimeError(f"prod-prepare.sh failed: {completed.stdout}\n{completed.stderr}")
 
 
-def say(base_url: str, sender: str, text: str, timeout: float = 90) -> Tuple[int, List[dict], str]:
-    """One REST webhook turn: ``(status, bot messages, the Rasa server that answered)``."""
+def say(
+    base_url: str, sender: str, text: str, timeout: float = 90, token: Optional[str] = REST_SERVICE_TOKEN
+) -> Tuple[int, List[dict], str]:
+    """One REST webhook turn as the app's backend sends it (``token``: the REST service token):
+    ``(status, bot messages, the Rasa server that answered)``."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(
         f"{base_url}/webhooks/rest/webhook", data=json.dumps({"sender": sender, "message": text}).encode(),
-        method="POST", headers={"Content-Type": "application/json"},
+        method="POST", headers=headers,
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -260,13 +285,13 @@ def texts(messages: List[dict]) -> str:
 
 
 def new_sender(tag: str) -> str:
-    """A fresh conversation id."""
+    """A fresh REST sender (its conversation is ``rest:<sender>``)."""
     return f"prod-{tag}-{uuid.uuid4().hex[:8]}"
 
 
 def tickets_of(prod: ProdStack, sender: str) -> List[dict]:
-    """Every ticket of ``sender`` the desk holds."""
-    return tickets_of_sender(prod.desk_url, prod.env["DESK_SERVICE_TOKEN"], sender)
+    """Every ticket of the REST ``sender`` the desk holds."""
+    return tickets_of_sender(prod.desk_url, prod.env["DESK_SERVICE_TOKEN"], f"rest:{sender}")
 
 
 def ticket_detail(prod: ProdStack, number: str) -> dict:

@@ -15,6 +15,13 @@ is shown first in the customer's next answer. A request is never handed to Rasa
 twice: the turn keeps running when the HTTP answer goes out early, and a
 callback URL seen before is not processed again.
 
+Only Kakao may call the webhook: every request must carry the shared secret the
+skill was registered with (header ``X-Skill-Secret``, value ``KAKAO_SKILL_SECRET``);
+without it, or when no secret is configured, the answer is 403. A callback URL is
+used only on Kakao's callback host (``callback_hosts``, https on port 443), so a
+forged request cannot make the bot POST to other hosts. The conversation of a
+Kakao user is ``kakao:<user id>`` (:mod:`support.conversation_ids`).
+
 Configured in ``credentials.yml`` under ``addons.channels.kakao.KakaoInput``;
 see docs/channels-kakao.md.
 """
@@ -39,9 +46,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from addons.channels.customer_input import CustomerInput
 from addons.channels.shared_memory import shared_map
 from addons.channels.kakao_response import build_answer, callback_ack, text_response
 from addons.channels.kakao_skill import SkillRequest, SkillRequestError, parse_skill_request
+from support import conversation_ids
+from support.channel_identity import ChannelIdentity
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +59,10 @@ WAIT_TEXT = "답변을 준비하고 있어요. 잠시만 기다려 주세요."
 LATE_TEXT = "조금 늦어지고 있어요. 잠시 후 다시 말씀해 주세요."
 ERROR_TEXT = "죄송해요, 잠시 문제가 생겼어요. 잠시 후 다시 말씀해 주세요."
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+# where Kakao's callback URLs point (https://bot-api.kakao.com/v1/bots/<bot id>/callback/<token>)
+DEFAULT_CALLBACK_HOSTS = ("bot-api.kakao.com",)
 KNOWN_KEYS = {
+    "callback_hosts",
     "skill_secret",
     "skill_secret_env",
     "secret_header",
@@ -68,7 +81,7 @@ class KakaoConfig:
     """The channel's settings (keys of its ``credentials.yml`` block).
 
     Attributes:
-        skill_secret: when set, requests must carry it in ``secret_header`` (else 403).
+        skill_secret: requests must carry it in ``secret_header`` (else 403); None: every request is refused.
         secret_header: the header the skill's shared secret travels in.
         callback_after: seconds a turn may take before a request with a callback URL is
             answered with ``useCallback``.
@@ -76,6 +89,7 @@ class KakaoConfig:
         callback_timeout: seconds the POST to a callback URL may take.
         allow_insecure_callback: accept ``http://`` callback URLs on this machine (tests only).
         quick_reply_ttl: seconds a customer's last quick replies are remembered.
+        callback_hosts: the hosts a callback URL may point at (https, port 443).
     """
 
     skill_secret: Optional[str] = None
@@ -85,6 +99,7 @@ class KakaoConfig:
     callback_timeout: float = 10.0
     allow_insecure_callback: bool = False
     quick_reply_ttl: float = 600.0
+    callback_hosts: tuple = DEFAULT_CALLBACK_HOSTS
 
     @classmethod
     def from_credentials(
@@ -113,6 +128,7 @@ class KakaoConfig:
             callback_timeout=_seconds(values, "callback_timeout_seconds", cls.callback_timeout),
             allow_insecure_callback=_flag(values.get("allow_insecure_callback", False)),
             quick_reply_ttl=_seconds(values, "quick_reply_ttl_seconds", cls.quick_reply_ttl),
+            callback_hosts=_hosts(values.get("callback_hosts", DEFAULT_CALLBACK_HOSTS)),
         )
         if config.reply_timeout >= 5 or config.callback_after >= 5:
             raise ValueError("kakao: reply_timeout_seconds and callback_after_seconds must stay below Kakao's 5 s")
@@ -139,6 +155,16 @@ def _seconds(values: Mapping[str, Any], key: str, default: float) -> float:
     return seconds
 
 
+def _hosts(value: Any) -> tuple:
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(isinstance(item, str) for item in items):
+        raise ValueError("kakao: callback_hosts must be a list of host names")
+    hosts = tuple(item.strip().lower() for item in items if item.strip())
+    if not hosts:
+        raise ValueError("kakao: callback_hosts must name at least one host")
+    return hosts
+
+
 def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -147,19 +173,22 @@ def _flag(value: Any) -> bool:
     raise ValueError("kakao: allow_insecure_callback must be true or false")
 
 
-def usable_callback_url(url: Optional[str], allow_insecure: bool) -> Optional[str]:
-    """``url`` if answers may be POSTed there: https, or http on this machine when allowed."""
+def usable_callback_url(
+    url: Optional[str], allow_insecure: bool, hosts: tuple = DEFAULT_CALLBACK_HOSTS
+) -> Optional[str]:
+    """``url`` if answers may be POSTed there: https on port 443 of one of ``hosts``
+    (or http on this machine when ``allow_insecure``, for tests)."""
     if not url:
         return None
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
-        parts.port  # noqa: B018 - raises ValueError for a malformed port
+        port = parts.port
     except ValueError:
         return None
     if not host or parts.username or parts.password:
         return None
-    if parts.scheme == "https":
+    if parts.scheme == "https" and host in hosts and port in (None, 443):
         return url
     if parts.scheme == "http" and allow_insecure and host in LOCAL_HOSTS:
         return url
@@ -194,6 +223,9 @@ class KakaoInput(InputChannel):
         # callback URL → its final answer, or {} while the turn runs
         self.callbacks = shared_map("kakao:callbacks", 300)
         self._background: Set["asyncio.Task[Any]"] = set()
+        self.customer_input = CustomerInput()
+        if not self.config.skill_secret:
+            logger.error("kakao channel: no skill secret is configured (KAKAO_SKILL_SECRET): every request is refused")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The health and webhook routes."""
@@ -211,6 +243,11 @@ class KakaoInput(InputChannel):
 
     async def handle(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
         """Answer one skill request."""
+        if not self.config.skill_secret:
+            logger.error("kakao.request refused: no skill secret is configured (KAKAO_SKILL_SECRET)")
+            return response.json(
+                {"error": "forbidden", "message": "The skill secret is not configured on this server."}, 403
+            )
         if not self._authorized(request):
             logger.warning("kakao.request refused: missing or wrong %s header", self.config.secret_header)
             return response.json({"error": "forbidden", "message": "The skill secret is missing or wrong."}, 403)
@@ -222,7 +259,9 @@ class KakaoInput(InputChannel):
             return response.json({"error": error.code, "message": str(error)}, status)
 
         who = _who(skill.user_id)
-        callback_url = usable_callback_url(skill.callback_url, self.config.allow_insecure_callback)
+        callback_url = usable_callback_url(
+            skill.callback_url, self.config.allow_insecure_callback, self.config.callback_hosts
+        )
         if skill.callback_url and not callback_url:
             logger.warning("kakao.request sender=%s callback URL not allowed, answering directly", who)
         if callback_url:
@@ -262,7 +301,7 @@ class KakaoInput(InputChannel):
     def _authorized(self, request: Request) -> bool:
         secret = self.config.skill_secret
         if not secret:
-            return True
+            return False
         given = request.headers.get(self.config.secret_header) or ""
         return hmac.compare_digest(given.encode(), secret.encode())
 
@@ -280,9 +319,10 @@ class KakaoInput(InputChannel):
     ) -> List[Dict[str, Any]]:
         """Hand the message to Rasa; the bot's messages, or an apology when Rasa failed."""
         collector = CollectingOutputChannel()
-        message = UserMessage(
-            text, collector, skill.user_id, input_channel=self.name(), metadata=skill.metadata()
-        )
+        conversation = conversation_ids.platform_conversation(conversation_ids.KAKAO, skill.user_id)
+        # Kakao calls from its own servers and vouches for the user id: count per conversation
+        identity = ChannelIdentity(conversation=conversation, channel=self.name(), customer=None, client=conversation)
+        message = self.customer_input.message(text, collector, identity, metadata=skill.metadata())
         try:
             await on_new_message(message)
         except Exception:  # noqa: BLE001 - the customer gets an apology, never a 500

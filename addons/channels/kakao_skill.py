@@ -22,7 +22,7 @@ from typing import Any, Dict, Iterable, List, Optional
 
 MAX_BODY_BYTES = 256 * 1024
 MAX_UTTERANCE = 2000
-MAX_USER_ID = 256
+MAX_USER_ID = 190  # "kakao:" + the id fits the desk's 200 characters
 MAX_URL = 2000
 MAX_IMAGES = 10
 # what the bot hears when a photo comes without any words

@@ -14,7 +14,10 @@ channel and tickets record it), so its routes are
 * every event of a batch is handled, not only the first; images go to the
   message metadata as ``attachments``, never as text;
 * answers go out through the Send API with aiohttp (``messenger_send``), also for
-  messages Rasa sends on its own (``get_output_channel``, used by ``trigger_intent``).
+  messages Rasa sends on its own (``get_output_channel``, used by ``trigger_intent``);
+* a customer's conversation is ``messenger:<page-scoped id>``
+  (:mod:`support.conversation_ids`); a message is an intent only when it is one of
+  the bot's button payloads (:mod:`addons.channels.customer_input`).
 
 See ``docs/channels-messenger.md``.
 """
@@ -35,9 +38,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from addons.channels.customer_input import CustomerInput
 from addons.channels.shared_memory import shared_map
 from addons.channels.messenger_events import IncomingMessage, MalformedWebhook, parse_webhook
 from addons.channels.messenger_send import DEFAULT_GRAPH_API_URL, GraphSendApi, MessengerOutput
+from support import conversation_ids
+from support.channel_identity import ChannelIdentity
 
 # how long and how many handled message ids are remembered (Messenger redelivers for up to a day)
 DEFAULT_TTL_SECONDS = 24 * 60 * 60
@@ -137,6 +143,7 @@ class MessengerInput(FacebookInput):
         # message ids already handled; shared over Redis when CHANNEL_REDIS_URL is set, so a
         # redelivery that reaches another Rasa server is still recognised
         self.seen = shared_map("messenger:seen", dedup_ttl_seconds, dedup_max_entries)
+        self.customer_input = CustomerInput()
         if self.fb_secret is None:
             logger.error(
                 "facebook channel: the app secret (FB_APP_SECRET) is not configured: "
@@ -238,13 +245,16 @@ class MessengerInput(FacebookInput):
             message.sender_id,
             len(message.attachments),
         )
-        user_message = UserMessage(
+        conversation = conversation_ids.conversation_id(conversation_ids.MESSENGER, message.sender_id)
+        # Meta calls from its own servers and vouches for the sender: count per conversation
+        identity = ChannelIdentity(conversation=conversation, channel=self.name(), customer=None, client=conversation)
+        user_message = self.customer_input.message(
             message.text,
             MessengerOutput(self.send_api, messaging_type="RESPONSE"),
-            message.sender_id,
-            input_channel=self.name(),
+            identity,
+            metadata=metadata,
             message_id=message.mid,
-            metadata=metadata or None,
+            channel_made=message.kind == "unsupported",
         )
         try:
             await on_new_message(user_message)

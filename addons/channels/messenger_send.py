@@ -18,6 +18,8 @@ from typing import Any, Dict, Iterable, List, Optional, Union
 import aiohttp
 from rasa.core.channels.channel import OutputChannel
 
+from support import conversation_ids
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_GRAPH_API_URL = "https://graph.facebook.com/v18.0"
@@ -174,7 +176,9 @@ class MessengerOutput(OutputChannel):
         self.messaging_type = messaging_type
 
     async def _send(self, recipient_id: str, message: Dict[str, Any]) -> bool:
-        return await self.api.send(recipient_id, message, self.messaging_type)
+        """Send to the page-scoped id of the conversation ``messenger:<psid>``."""
+        psid = conversation_ids.local_id(recipient_id, conversation_ids.MESSENGER)
+        return await self.api.send(psid, message, self.messaging_type)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         for part in split_text(text):

@@ -1,15 +1,31 @@
 """Rasa's REST channel (``rest``), refusing what it cannot use instead of failing.
 
-Rasa's own ``RestInput`` answers 500 to a body that is not a JSON object, stays
-silent (``[]``) when ``message`` is not a string or ``metadata`` not an object,
-lets any client claim another ``input_channel`` (the actions treat ``facebook`` and
-``socketio`` as push channels) and logs the customer's text when the bot fails.
+The REST webhook is the channel an app's **backend** calls, server to server; a
+customer's own device uses the in-app chat (socket.io). Rasa's own ``RestInput``
+answers 500 to a body that is not a JSON object, stays silent (``[]``) when
+``message`` is not a string or ``metadata`` not an object, lets any client claim
+another ``input_channel`` and any ``sender`` (so a REST client could write into an
+in-app customer's conversation) and logs the customer's text when the bot fails.
 This channel keeps its name, URL (``POST /webhooks/rest/webhook``), request
 (``{"sender", "message", "metadata"}``) and answers, and:
 
+* puts every conversation in the ``rest`` namespace: ``"sender": "me"`` is the
+  conversation ``rest:me`` (:mod:`support.conversation_ids`), so no REST client can
+  reach a conversation of the in-app chat, KakaoTalk or Messenger;
+* takes a service credential, ``Authorization: Bearer <REST_SERVICE_TOKEN>``: a wrong
+  one is refused (401); without one the request is refused too when
+  ``REST_REQUIRE_SERVICE_TOKEN`` is on (the production profile), and always when it
+  is on but no token is configured;
+* takes the customer's app token in ``metadata.customer_token``: a valid one lets
+  the bot show that customer's orders for this message; a missing-the-mark one is
+  refused (401 with the reason); the token itself is never stored;
+* lets a message through as an intent only when it is a payload of the bot's own
+  buttons, and removes what a client wrote under the metadata keys only the bot
+  sets (:mod:`addons.channels.customer_input`);
 * answers ``400 {"error": <code>, "message": …}`` to malformed JSON or UTF-8, a
-  body that is not an object, a missing or malformed ``sender`` (1–200
-  characters, no control characters; a whole number is taken as text), a
+  body that is not an object, a missing or malformed ``sender`` (1–190
+  characters of ``A-Z a-z 0-9 . _ ~ : @ + = -``, which every URL carries as they are;
+  a whole number is taken as text), a
   ``message`` that is not a string and ``metadata`` that is not an object;
 * always records the channel as ``rest``;
 * answers a polite apology instead of silence when the bot fails, and never logs
@@ -28,24 +44,31 @@ Enabled in ``credentials.yml`` as ``addons.channels.rest.CheckedRestInput``.
 
 from __future__ import annotations
 
+import asyncio
+import hmac
 import json
 import logging
-from asyncio import CancelledError
+import os
+from asyncio import CancelledError, Queue
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text, Tuple
 
 import rasa.utils.endpoints
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.core.channels.rest import RestInput
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.channels.rest import QueueOutputChannel, RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from addons.channels.customer_input import CustomerInput, address_client, trusted_proxies
 from addons.channels.rest_replay import ReplayMemory, StillRunning
+from support import conversation_ids
+from support.channel_identity import ChannelIdentity
+from support.customer_tokens import TokenPolicy, TokenRejected, verify
 
 logger = logging.getLogger(__name__)
 
-MAX_SENDER = 200  # the desk keeps conversation ids of up to 200 characters
+MAX_SENDER = conversation_ids.MAX_LOCAL_ID  # "rest:" + sender fits the desk's 200 characters
 MAX_MESSAGE_ID = 100
 ERROR_TEXT = "죄송해요, 잠시 문제가 생겼어요. 잠시 후 다시 말씀해 주세요."
 IN_PROGRESS_TEXT = "앞서 보낸 같은 메시지를 아직 처리하고 있어요. 잠시 후 다시 시도해 주세요."
@@ -53,6 +76,14 @@ IN_PROGRESS_TEXT = "앞서 보낸 같은 메시지를 아직 처리하고 있어
 
 class RestRequestError(ValueError):
     """The body is not a usable message; ``code`` names why (the answer is 400)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class RestAccessError(ValueError):
+    """The request may not use the channel; ``code`` names why (the answer is 401)."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -67,6 +98,70 @@ class RestRequest:
     message: str
     metadata: Optional[Dict[str, Any]] = None
     message_id: Optional[str] = None
+
+    @property
+    def conversation(self) -> str:
+        """The conversation id: the sender in the ``rest`` namespace."""
+        return conversation_ids.in_namespace(conversation_ids.REST, self.sender)
+
+
+@dataclass(frozen=True)
+class RestSettings:
+    """Who may call the channel (``credentials.yml`` block, values from the environment).
+
+    Attributes:
+        service_token: the app backend's credential; None: none configured.
+        require_service_token: refuse requests without the credential.
+    """
+
+    service_token: Optional[str] = None
+    require_service_token: bool = False
+
+    @classmethod
+    def from_credentials(
+        cls, credentials: Optional[Mapping[str, Any]], environ: Mapping[str, str] = os.environ
+    ) -> "RestSettings":
+        """``service_token_env`` and ``require_service_token_env`` name the variables to read."""
+        values = dict(credentials or {})
+        token_env = values.get("service_token_env")
+        require_env = values.get("require_service_token_env")
+        token = (environ.get(str(token_env), "") if token_env else "").strip() or None
+        required = (environ.get(str(require_env), "") if require_env else "").strip().lower()
+        return cls(service_token=token, require_service_token=required in ("1", "true", "yes", "on"))
+
+
+def service_access(settings: RestSettings, authorization: Optional[str]) -> bool:
+    """Whether the request carries the service credential (True) or none where none is needed (False).
+
+    Raises:
+        RestAccessError: a wrong credential, or none where one is required.
+    """
+    scheme, _, given = (authorization or "").partition(" ")
+    if authorization:
+        if scheme.lower() != "bearer" or not settings.service_token or not hmac.compare_digest(
+            given.strip().encode(), settings.service_token.encode()
+        ):
+            raise RestAccessError("invalid_service_token", "The service token is wrong.")
+        return True
+    if settings.require_service_token:
+        raise RestAccessError("service_token_required", "This channel takes requests from the app's backend only "
+                                                        "(Authorization: Bearer <service token>).")
+    return False
+
+
+def customer_of_request(metadata: Optional[Dict[str, Any]], policy: Optional[TokenPolicy]) -> Tuple[Optional[str], Optional[int]]:
+    """The customer and expiry a ``metadata.customer_token`` proves; ``(None, None)`` without one.
+
+    Raises:
+        RestAccessError: the token is there but not valid (``invalid_customer_token`` with the reason).
+    """
+    if not metadata or "customer_token" not in metadata:
+        return None, None
+    try:
+        token = verify(metadata.get("customer_token"), policy)
+    except TokenRejected as rejected:
+        raise RestAccessError("invalid_customer_token", f"{rejected} ({rejected.code})") from rejected
+    return token.customer_id, token.expires_at
 
 
 def _refuse_constant(name: str) -> Any:
@@ -90,8 +185,10 @@ def parse_rest_request(body: bytes) -> RestRequest:
         sender = str(sender)
     if not isinstance(sender, str) or not sender.strip():
         raise RestRequestError("missing_sender", "sender must be a non-empty string naming the conversation.")
-    if len(sender) > MAX_SENDER or not sender.isprintable():
-        raise RestRequestError("invalid_sender", f"sender must be 1 to {MAX_SENDER} printable characters.")
+    if not conversation_ids.LOCAL_ID.fullmatch(sender):
+        raise RestRequestError(
+            "invalid_sender", f"sender must be 1 to {MAX_SENDER} characters of A-Z a-z 0-9 . _ ~ : @ + = -."
+        )
     message = data.get("message")
     if not isinstance(message, str):
         raise RestRequestError("invalid_message", "message must be a string.")
@@ -119,6 +216,20 @@ class CheckedRestInput(RestInput):
         """Rasa's name: the URL prefix and the ``input_channel`` of its messages."""
         return "rest"
 
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "CheckedRestInput":
+        """The channel configured by its ``credentials.yml`` block."""
+        return cls(RestSettings.from_credentials(credentials))
+
+    def __init__(self, settings: Optional[RestSettings] = None, customer_input: Optional[CustomerInput] = None) -> None:
+        self.settings = settings or RestSettings()
+        self.customer_input = customer_input or CustomerInput()
+        self.token_policy = TokenPolicy.from_env()
+        self.proxies = trusted_proxies()
+        if self.settings.require_service_token and not self.settings.service_token:
+            logger.error("rest channel: a service token is required but none is configured (REST_SERVICE_TOKEN): "
+                         "every request is refused")
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The health and webhook routes."""
         webhook = Blueprint("checked_rest_webhook", __name__)
@@ -143,10 +254,30 @@ class CheckedRestInput(RestInput):
     async def handle(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
         """Answer one request: the bot's messages, a 400, or an apology."""
         try:
+            service = service_access(self.settings, request.headers.get("authorization"))
+        except RestAccessError as error:
+            logger.warning("rest.request refused: %s", error.code)
+            return response.json({"error": error.code, "message": str(error)}, status=401)
+        try:
             parsed = parse_rest_request(request.body)
         except RestRequestError as error:
             logger.warning("rest.request rejected: %s (%d bytes)", error.code, len(request.body or b""))
             return response.json({"error": error.code, "message": str(error)}, status=400)
+        try:
+            customer, expires_at = customer_of_request(parsed.metadata, self.token_policy)
+        except RestAccessError as error:
+            logger.warning("rest.request refused for %s: %s", parsed.conversation, error)
+            return response.json({"error": error.code, "message": str(error)}, status=401)
+        identity = ChannelIdentity(
+            conversation=parsed.conversation,
+            channel=self.name(),
+            customer=customer,
+            # the app's backend speaks for many customers from one address: count per conversation
+            client=parsed.conversation if service else address_client(
+                request.ip, request.headers.get("x-forwarded-for"), self.proxies
+            ),
+            expires_at=expires_at,
+        )
         streaming = rasa.utils.endpoints.bool_arg(request, "stream", default=False)
         if streaming and parsed.message_id is not None:
             return response.json(
@@ -154,28 +285,59 @@ class CheckedRestInput(RestInput):
                 status=400,
             )
         if streaming:
-            return response.stream(
-                self.stream_response(on_new_message, parsed.message, parsed.sender, self.name(), parsed.metadata),
-                content_type="text/event-stream",
-            )
-        key = None if parsed.message_id is None else ReplayMemory.key(parsed.sender, parsed.message_id)
+            return response.stream(self._stream(parsed, identity, on_new_message), content_type="text/event-stream")
+        key = None if parsed.message_id is None else ReplayMemory.key(parsed.conversation, parsed.message_id)
         if key is not None:
             try:
                 earlier = await self.replay.begin(key)
             except StillRunning:
-                logger.warning("rest.message sender=%s repeated message_id still in progress", parsed.sender)
+                logger.warning("rest.message sender=%s repeated message_id still in progress", parsed.conversation)
                 return response.json({"error": "in_progress", "message": IN_PROGRESS_TEXT}, status=409)
             except Exception as error:  # noqa: BLE001 - without the memory, the message is still answered
                 logger.warning("rest.message sender=%s retry memory unavailable (%s): handled without it",
-                               parsed.sender, type(error).__name__)
+                               parsed.conversation, type(error).__name__)
                 key, earlier = None, None
             if earlier is not None:
-                logger.info("rest.message sender=%s repeated message_id: the first answer again", parsed.sender)
+                logger.info("rest.message sender=%s repeated message_id: the first answer again", parsed.conversation)
                 return response.json(earlier)
-        messages, answered = await self._run_turn(parsed, on_new_message)
+        messages, answered = await self._run_turn(parsed, identity, on_new_message)
         if key is not None:
-            await self._settle(key, messages if answered else None, parsed.sender)
+            await self._settle(key, messages if answered else None, parsed.conversation)
         return response.json(messages)
+
+    def _message(
+        self, parsed: RestRequest, identity: ChannelIdentity, output: OutputChannel
+    ) -> UserMessage:
+        return self.customer_input.message(
+            parsed.message, output, identity, metadata=parsed.metadata, message_id=parsed.message_id
+        )
+
+    def _stream(
+        self, parsed: RestRequest, identity: ChannelIdentity, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Callable[[Any], Awaitable[None]]:
+        """``?stream=true``: each bot message as one JSON line as soon as it is said."""
+
+        async def stream(resp: Any) -> None:
+            queue: Queue = Queue()
+
+            async def turn() -> None:
+                try:
+                    await on_new_message(self._message(parsed, identity, QueueOutputChannel(queue)))
+                except Exception:  # noqa: BLE001 - the stream ends with an apology, never a broken body
+                    logger.exception("rest.stream failed in Rasa for sender %s", parsed.conversation)
+                    await queue.put({"recipient_id": parsed.conversation, "text": ERROR_TEXT})
+                finally:
+                    await queue.put("DONE")
+
+            task = asyncio.ensure_future(turn())
+            while True:
+                result = await queue.get()
+                if result == "DONE":
+                    break
+                await resp.write(json.dumps(result) + "\n")
+            await task
+
+        return stream
 
     async def _settle(self, key: str, messages: Optional[List[Dict[str, Any]]], sender: str) -> None:
         """Keep the answer for retries, or forget the id when the turn did not complete."""
@@ -189,20 +351,17 @@ class CheckedRestInput(RestInput):
                            sender, type(error).__name__)
 
     async def _run_turn(
-        self, parsed: RestRequest, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+        self, parsed: RestRequest, identity: ChannelIdentity, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Tuple[List[Dict[str, Any]], bool]:
         """Hand the message to the bot: ``(its messages, True)``, or ``(an apology, False)`` when it failed."""
         collector = CollectingOutputChannel()
-        message = UserMessage(
-            parsed.message, collector, parsed.sender, input_channel=self.name(), metadata=parsed.metadata,
-            message_id=parsed.message_id,
-        )
+        conversation = parsed.conversation
         try:
-            await on_new_message(message)
+            await on_new_message(self._message(parsed, identity, collector))
         except CancelledError:
-            logger.error("rest.message timed out for sender %s", parsed.sender)
-            return collector.messages or [{"recipient_id": parsed.sender, "text": ERROR_TEXT}], False
+            logger.error("rest.message timed out for sender %s", conversation)
+            return collector.messages or [{"recipient_id": conversation, "text": ERROR_TEXT}], False
         except Exception:  # noqa: BLE001 - the customer gets an apology, never silence or a 500
-            logger.exception("rest.message failed in Rasa for sender %s (%d chars)", parsed.sender, len(parsed.message))
-            return [{"recipient_id": parsed.sender, "text": ERROR_TEXT}], False
+            logger.exception("rest.message failed in Rasa for sender %s (%d chars)", conversation, len(parsed.message))
+            return [{"recipient_id": conversation, "text": ERROR_TEXT}], False
         return collector.messages, True

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 from typing import List, Optional, Tuple
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from desk.agents.passwords import DUMMY_HASH, MIN_PASSWORD_LENGTH, hash_password, verify_password
-from desk.models import Agent, utcnow
+from desk.models import Agent, AgentSession, utcnow
 
 
 class AgentError(ValueError):
@@ -55,6 +55,9 @@ async def save_agent(
 ) -> Tuple[Agent, bool]:
     """Create an agent, or with ``update`` reset the name and password of an existing one.
 
+    A reset that changes the password ends every session of the agent: whoever
+    signed in with the old password is signed out.
+
     Returns:
         ``(agent, created)``.
 
@@ -70,10 +73,10 @@ async def save_agent(
         raise AgentError("the name must have 1 to 100 characters")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AgentError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
-    password_hash = await _off_loop(hash_password, password)
     agent = await find_by_email(session, email)
     created = agent is None
     if agent is None:
+        password_hash = await _off_loop(hash_password, password)
         agent = Agent(
             email=email, name=name, password_hash=password_hash, is_active=True, created_at=utcnow()
         )
@@ -81,6 +84,9 @@ async def save_agent(
     elif not update:
         raise AgentError("an agent with this email exists already")
     else:
-        agent.name, agent.password_hash, agent.is_active = name, password_hash, True
+        agent.name, agent.is_active = name, True
+        if not await _off_loop(verify_password, password, agent.password_hash):
+            agent.password_hash = await _off_loop(hash_password, password)
+            await session.execute(delete(AgentSession).where(AgentSession.agent_id == agent.id))
     await session.commit()
     return agent, created

@@ -9,7 +9,7 @@ from sanic.response import HTTPResponse, json
 
 from desk.agents import service, sessions
 from desk.agents.schemas import LoginRequest, agent_public
-from desk.auth import require_agent
+from desk.auth import check_origin, require_agent
 from desk.errors import ApiError
 from desk.http import parse_body
 from desk.ratelimit import limit, limiter, too_many
@@ -26,6 +26,7 @@ async def login(request: Request) -> HTTPResponse:
 
     Rate-limited per client IP (every attempt) and per account (failed attempts): 429.
     """
+    check_origin(request)
     limits = limiter(request)
     limit(limits.login_ip, limits.client(request), "Too many sign-in attempts; try again later.")
     data = parse_body(request, LoginRequest, "invalid_login", "sign-in request")
@@ -51,7 +52,8 @@ async def login(request: Request) -> HTTPResponse:
 
 @auth_bp.post("/logout")
 async def logout(request: Request) -> HTTPResponse:
-    """End the current session (if any) and clear the cookie."""
+    """End the current session (if any) and clear the cookie (from the desk's own pages only)."""
+    check_origin(request)
     async with request.app.ctx.sessions() as session:
         await sessions.close_session(session, request.cookies.get(sessions.COOKIE_NAME, ""))
     response = json({"status": "signed_out"})

@@ -80,14 +80,15 @@ async def fetch(request: Request) -> HTTPResponse:
     """Download a photo from a configured host, then check and store it like an upload."""
     data = parse_body(request, FetchRequest, "invalid_fetch", "fetch request")
     try:
-        host = check_url(data.url, request.app.ctx.settings.fetch_allowed_hosts)
+        settings = request.app.ctx.settings
+        host = check_url(data.url, settings.fetch_allowed_hosts, settings.fetch_public_only)
     except FetchError as exc:
         raise ApiError(exc.status, exc.code, str(exc)) from exc
     if data.ticket_number:
         async with request.app.ctx.sessions() as session:
             await _ticket(session, data.ticket_number)
     try:
-        body = await download(request.app.ctx.http, data.url, MAX_BYTES, FETCH_TIMEOUT_SECONDS)
+        body = await download(request.app.ctx.fetch_http, data.url, MAX_BYTES, FETCH_TIMEOUT_SECONDS)
     except FetchError as exc:
         logger.info("fetch from %s failed: %s", host, exc.code)
         raise ApiError(exc.status, exc.code, str(exc)) from exc

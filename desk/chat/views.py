@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from urllib.parse import quote
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, file, json
@@ -13,6 +12,7 @@ from desk.attachments import service as attachments
 from desk.attachments.schemas import attachment_public
 from desk.attachments.views import uploaded_image
 from support import customer_tokens as tokens
+from support.conversation_ids import path_segment
 from desk.errors import ApiError
 from desk.ratelimit import limit, limiter
 from desk.static_files import serve_folder
@@ -46,9 +46,9 @@ async def chat_page(request: Request) -> HTTPResponse:
 
 
 def _customer(request: Request) -> str:
-    """The customer named by the request's ``Authorization: Bearer <chat token>``."""
+    """The customer named by the request's ``Authorization: Bearer <chat token>`` (issuer and audience checked)."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    customer = tokens.customer_of(token.strip(), request.app.ctx.settings.chat_jwt_secret or "")
+    customer = tokens.customer_of(token.strip(), request.app.ctx.settings.chat_tokens)
     if scheme.lower() != "bearer" or customer is None:
         raise ApiError(401, "unauthorized", "A valid chat token is required.")
     return customer
@@ -71,12 +71,12 @@ async def demo_token(request: Request) -> HTTPResponse:
     """A token for the demo customer; an app's own backend would issue these after its login."""
     _limit_chat(request)
     settings = request.app.ctx.settings
-    if not settings.chat_jwt_secret or not settings.chat_demo_tokens:
+    if settings.chat_tokens is None or not settings.chat_demo_tokens:
         raise ApiError(404, "demo_disabled", "Demo chat tokens are not enabled on this desk.")
     customer = tokens.DEMO_CUSTOMER
     return json(
         {
-            "token": tokens.issue(settings.chat_jwt_secret, customer),
+            "token": tokens.issue(settings.chat_tokens, customer),
             "customer_id": customer,
             "session_id": tokens.sender_for(customer),
         }
@@ -112,7 +112,7 @@ async def history(request: Request) -> HTTPResponse:
     settings = request.app.ctx.settings
     if not settings.rasa_url or not settings.rasa_token:
         return json({"messages": []})
-    sender = quote(tokens.sender_for(customer), safe="")
+    sender = path_segment(tokens.sender_for(customer))
     url = f"{settings.rasa_url.rstrip('/')}/conversations/{sender}/tracker"
     try:
         async with request.app.ctx.http.get(url, params={"token": settings.rasa_token}) as response:
@@ -122,8 +122,10 @@ async def history(request: Request) -> HTTPResponse:
         tracker = {}
     messages = []
     for event in tracker.get("events") or []:
-        if event.get("event") == "user" and not (event.get("text") or "").startswith("/"):
-            messages.append({"author": "customer", "text": event.get("text") or ""})
+        text = event.get("text") or ""
+        external = (event.get("metadata") or {}).get("is_external") is True  # the desk's own pushes
+        if event.get("event") == "user" and not text.startswith("/") and not external:
+            messages.append({"author": "customer", "text": text})
         elif event.get("event") == "bot" and event.get("text"):
             messages.append({"author": "bot", "text": event["text"]})
     return json({"messages": messages[-200:]})

@@ -3,9 +3,13 @@
 For channels that can send at any time (socket.io, Messenger), a background task
 polls the outbox and asks Rasa to run the reply through the conversation:
 ``POST {RASA_URL}/conversations/{sender}/trigger_intent?output_channel=latest``
-with the intent ``agent_reply`` (or ``ticket_resolved``) and the text as an
-entity. Request/response channels (REST, KakaoTalk) are not pushed: the action
-server hands their replies out with the customer's next message.
+with the intent ``agent_reply`` (or ``ticket_resolved``), the text as an entity
+and the desk's proof of it (:mod:`support.agent_proof`), without which the
+actions say nothing. The conversation id goes into the path encoded
+(:func:`support.conversation_ids.path_segment`): a valid id is unchanged, and an
+id such as ``x/../app:cust-001`` can never reach another conversation.
+Request/response channels (REST, KakaoTalk) are not pushed: the action server
+hands their replies out with the customer's next message.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from sanic import Sanic
 
 from desk.deliveries import service
 from desk.models import Delivery
+from support.agent_proof import PROOF_ENTITY, TEXT_ENTITY, make_proof, proof_key
+from support.conversation_ids import path_segment
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +41,7 @@ async def push_once(app: Sanic, rasa_url: str, rasa_token: str) -> int:
     for row in rows:
         if row.attempts >= MAX_ATTEMPTS:
             continue
-        ok = await _trigger(app.ctx.http, rasa_url, rasa_token, row)
+        ok = await _trigger(app.ctx.http, rasa_url, rasa_token, row, _key(app))
         async with app.ctx.sessions() as session:
             if ok:
                 await service.mark_delivered(session, row.id)
@@ -45,9 +51,29 @@ async def push_once(app: Sanic, rasa_url: str, rasa_token: str) -> int:
     return delivered
 
 
-async def _trigger(http: aiohttp.ClientSession, rasa_url: str, token: str, row: Delivery) -> bool:
-    url = f"{rasa_url}/conversations/{row.sender_id}/trigger_intent"
-    body = {"name": INTENT_BY_KIND.get(row.kind, "agent_reply"), "entities": {"agent_text": row.text}}
+def _key(app: Sanic) -> bytes:
+    key = proof_key({"DESK_SERVICE_TOKEN": app.ctx.settings.service_token})
+    assert key is not None  # the desk does not start without a service token
+    return key
+
+
+def trigger_url(rasa_url: str, sender_id: str) -> str:
+    """Rasa's ``trigger_intent`` URL for exactly the conversation ``sender_id`` (any unsafe character encoded)."""
+    return f"{rasa_url}/conversations/{path_segment(sender_id)}/trigger_intent"
+
+
+def trigger_body(row: Delivery, key: bytes) -> dict:
+    """The intent, the text and the desk's proof of one delivery."""
+    kind = "resolved" if row.kind == "resolved" else "reply"
+    return {
+        "name": INTENT_BY_KIND[kind],
+        "entities": {TEXT_ENTITY: row.text, PROOF_ENTITY: make_proof(key, row.sender_id, kind, row.id, row.text)},
+    }
+
+
+async def _trigger(http: aiohttp.ClientSession, rasa_url: str, token: str, row: Delivery, key: bytes) -> bool:
+    url = trigger_url(rasa_url, row.sender_id)
+    body = trigger_body(row, key)
     try:
         async with http.post(url, json=body, params={"output_channel": "latest", "token": token}) as response:
             if response.status == 200:

@@ -12,6 +12,7 @@ from desk.attachments.schemas import ATTACHMENT_ID, attachment_public
 from desk.models import Ticket, TicketMessage
 from desk.privacy import shown
 from desk.ratings.schemas import rating_public
+from support.conversation_ids import CONVERSATION_ID
 
 CATEGORIES = ("delay", "quality", "payment", "other")
 PRIORITIES = ("urgent", "high", "normal", "low")
@@ -45,7 +46,9 @@ class TicketCreate(BaseModel, extra=Extra.forbid):
     category: str
     priority: str = "normal"
     channel: constr(strip_whitespace=True, min_length=1, max_length=40)  # type: ignore[valid-type]
-    sender_id: constr(strip_whitespace=True, min_length=1, max_length=200)  # type: ignore[valid-type]
+    # a conversation id: the characters a URL path carries as they are (support/conversation_ids.py),
+    # so the desk can always push to exactly this conversation
+    sender_id: constr(strip_whitespace=True, regex=CONVERSATION_ID.pattern)  # type: ignore[valid-type]
     customer_id: Optional[constr(max_length=100)] = None  # type: ignore[valid-type]
     order_number: Optional[constr(max_length=30)] = None  # type: ignore[valid-type]
     problem_time: Optional[datetime] = None

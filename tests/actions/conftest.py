@@ -1,4 +1,4 @@
-"""Fixtures for action tests: the demo orders in a real SQLite file."""
+"""Fixtures for action tests: the demo orders and the failed-check store in real SQLite files."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from actions.ownership_checks import OwnershipChecks
 from orders.seed import DEFAULT_FILE, seed
 from orders.sql import SqlOrderRepository
+from trackers import IDENTITY_SECRET
 
 
 @pytest.fixture
@@ -19,3 +21,17 @@ async def orders(tmp_path: Path):
     repository = SqlOrderRepository(url)
     yield repository
     await repository.close()
+
+
+@pytest.fixture
+async def checks(tmp_path: Path):
+    """The store of failed ownership checks, in its own SQLite file."""
+    store = OwnershipChecks(tmp_path / "checks.db")
+    yield store
+    await store.close()
+
+
+@pytest.fixture(autouse=True)
+def identity_secret(monkeypatch):
+    """The secret channels sign message identities with (``CHAT_JWT_SECRET``), as in a running stack."""
+    monkeypatch.setenv("CHAT_JWT_SECRET", IDENTITY_SECRET)

@@ -6,15 +6,17 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.problem_form import ValidateProblemForm
-from trackers import make_tracker, user_event
+from support.channel_identity import METADATA_KEY
+from support.order_numbers import normalize_order_number
+from trackers import make_tracker, signed_identity, user_event
 
 DOMAIN = {"forms": {"problem_form": {"required_slots": []}}, "slots": {}}
 
 
-def tracker(category="delay", text="x", intent="inform", entities=None, metadata=None, **slots):
+def tracker(category="delay", text="x", intent="inform", entities=None, metadata=None, customer=None,
+            client="ip:203.0.113.9", **slots):
     event = user_event(text, intent, entities)
-    if metadata is not None:
-        event["metadata"] = metadata
+    event["metadata"] = {**signed_identity(customer=customer, client=client), **(metadata or {})}
     return make_tracker([event], slots={"problem_category": category, **slots})
 
 
@@ -22,51 +24,94 @@ def responses(dispatcher):
     return [m.get("response") for m in dispatcher.messages]
 
 
-async def test_unknown_order_number_is_refused_and_counted(orders):
+def form(orders, checks):
+    return ValidateProblemForm(orders, checks=checks)
+
+
+async def test_a_malformed_order_number_is_refused_and_counted(orders, checks):
     dispatcher = CollectingDispatcher()
-    result = await ValidateProblemForm(orders).validate_order_number("ORD-261122-9999", dispatcher, tracker(), DOMAIN)
+    result = await form(orders, checks).validate_order_number("12345", dispatcher, tracker(), DOMAIN)
     assert result["order_number"] is None
     assert result["failed_validations"] == {"order_number": 1}
-    assert responses(dispatcher) == ["utter_order_number_not_found"]
+    assert responses(dispatcher) == ["utter_order_number_invalid"]
 
 
-async def test_third_failure_hands_over(orders):
+async def test_third_failure_hands_over(orders, checks):
     dispatcher = CollectingDispatcher()
-    result = await ValidateProblemForm(orders).validate_order_number(
+    result = await form(orders, checks).validate_order_number(
         "12345", dispatcher, tracker(failed_validations={"order_number": 2}), DOMAIN
     )
     assert result["handoff_reason"] == "validation_failed"
     assert responses(dispatcher) == ["utter_too_many_failures"]
 
 
-async def test_known_order_needs_phone_digits_before_any_detail(orders):
+@pytest.mark.parametrize("number", ["ord2611220102", "ORD-261122-9999"])
+async def test_without_proof_known_and_unknown_numbers_both_lead_to_the_phone_question(orders, checks, number):
     dispatcher = CollectingDispatcher()
-    form = ValidateProblemForm(orders)
-    result = await form.validate_order_number("ord2611220102", dispatcher, tracker(), DOMAIN)
-    assert result["order_number"] == "ORD-261122-0102"
-    assert result["order_verified"] is False
-    assert dispatcher.messages == [], "nothing about the order may be said before verification"
-    slots = await form.required_slots([], dispatcher, tracker(order_number="ORD-261122-0102"), DOMAIN)
+    validation = form(orders, checks)
+    result = await validation.validate_order_number(number, dispatcher, tracker(), DOMAIN)
+    assert result["order_number"] == normalize_order_number(number)
+    assert result["order_verified"] is None
+    assert dispatcher.messages == [], "nothing about the order, not even whether it exists, before verification"
+    slots = await validation.required_slots([], dispatcher, tracker(order_number=result["order_number"]), DOMAIN)
     assert slots == ["order_number", "phone_last4"]
 
 
-async def test_signed_in_customer_is_verified_without_phone(orders):
+async def test_unknown_order_and_wrong_digits_get_the_same_answer(orders, checks):
+    unknown, wrong = CollectingDispatcher(), CollectingDispatcher()
+    validation = form(orders, checks)
+    first = await validation.validate_phone_last4("5678", unknown, tracker(order_number="ORD-261122-9999"), DOMAIN)
+    second = await validation.validate_phone_last4("0000", wrong, tracker(order_number="ORD-261122-0101"), DOMAIN)
+    assert first == second == {"phone_last4": None, "phone_attempts": 1}
+    assert unknown.messages == wrong.messages
+
+
+async def test_signed_in_customer_is_verified_without_phone(orders, checks):
     dispatcher = CollectingDispatcher()
-    result = await ValidateProblemForm(orders).validate_order_number(
-        "ORD-261122-0102", dispatcher, tracker(customer_id="cust-001"), DOMAIN
+    result = await form(orders, checks).validate_order_number(
+        "ORD-261122-0102", dispatcher, tracker(customer="cust-001"), DOMAIN
     )
-    assert result["order_verified"] is True
+    assert result["order_verified"] == "token"
     assert result["order_finding"] == "late"
     assert "늦어지고" in dispatcher.messages[0]["text"]
 
 
-async def test_order_of_another_signed_in_customer_is_refused(orders):
+@pytest.mark.parametrize("number", ["ORD-261122-0103", "ORD-261122-9999"])
+async def test_another_customers_order_and_a_missing_one_get_the_same_refusal(orders, checks, number):
     dispatcher = CollectingDispatcher()
-    result = await ValidateProblemForm(orders).validate_order_number(
-        "ORD-261122-0103", dispatcher, tracker(customer_id="cust-001"), DOMAIN
-    )
+    result = await form(orders, checks).validate_order_number(number, dispatcher, tracker(customer="cust-001"), DOMAIN)
     assert result["order_number"] is None
-    assert responses(dispatcher) == ["utter_order_not_yours"]
+    assert responses(dispatcher) == ["utter_order_not_in_account"]
+
+
+async def test_a_customer_slot_is_no_proof(orders, checks):
+    """An identity an earlier message left behind, or one a client wrote unsigned, shows nothing."""
+    dispatcher = CollectingDispatcher()
+    unsigned = {METADATA_KEY: {"conversation": "customer-1", "channel": "rest", "customer": "cust-001",
+                               "client": "x", "expires_at": 9_999_999_999, "signature": "0" * 64}}
+    event = user_event("ORD-261122-0102", "inform")
+    event["metadata"] = unsigned
+    forged = make_tracker([event], slots={"problem_category": "delay", "customer_id": "cust-001"})
+    result = await form(orders, checks).validate_order_number("ORD-261122-0102", dispatcher, forged, DOMAIN)
+    assert result["order_verified"] is None and dispatcher.messages == []
+
+
+async def test_an_identity_signed_for_another_conversation_is_no_proof(orders, checks):
+    dispatcher = CollectingDispatcher()
+    event = user_event("ORD-261122-0102", "inform")
+    event["metadata"] = signed_identity(sender_id="app:cust-001", customer="cust-001")
+    replayed = make_tracker([event], slots={"problem_category": "delay"}, sender_id="rest:attacker")
+    result = await form(orders, checks).validate_order_number("ORD-261122-0102", dispatcher, replayed, DOMAIN)
+    assert result["order_verified"] is None and dispatcher.messages == []
+
+
+async def test_an_expired_customer_proof_shows_nothing(orders, checks):
+    dispatcher = CollectingDispatcher()
+    event = user_event("ORD-261122-0102", "inform")
+    event["metadata"] = signed_identity(customer="cust-001", expires_in=-1)
+    expired = make_tracker([event], slots={"problem_category": "delay"})
+    result = await form(orders, checks).validate_order_number("ORD-261122-0102", dispatcher, expired, DOMAIN)
+    assert result["order_verified"] is None and dispatcher.messages == []
 
 
 @pytest.mark.parametrize(
@@ -86,42 +131,83 @@ async def test_order_of_another_signed_in_customer_is_refused(orders):
         ("ORD-261122-0106", "quality", "verified"),
     ],
 )
-async def test_right_phone_digits_verify_and_report_the_records(orders, number, category, finding):
+async def test_right_phone_digits_verify_and_report_the_records(orders, checks, number, category, finding):
     order = await orders.get(number)
     dispatcher = CollectingDispatcher()
-    result = await ValidateProblemForm(orders).validate_phone_last4(
+    result = await form(orders, checks).validate_phone_last4(
         order.phone_last4(), dispatcher, tracker(category, order_number=number), DOMAIN
     )
-    assert result["order_verified"] is True
+    assert result["order_verified"] == "phone"
     assert result["order_finding"] == finding
     assert result["phone_last4"] == "****", "the digits are not kept in the tracker"
     assert dispatcher.messages, "the customer is told what was found"
 
 
-async def test_three_wrong_phone_answers_end_the_lookup(orders):
-    form = ValidateProblemForm(orders)
+async def test_three_wrong_phone_answers_end_the_lookup(orders, checks):
+    validation = form(orders, checks)
     dispatcher = CollectingDispatcher()
-    first = await form.validate_phone_last4("0000", dispatcher, tracker(order_number="ORD-261122-0101"), DOMAIN)
+    first = await validation.validate_phone_last4("0000", dispatcher, tracker(order_number="ORD-261122-0101"), DOMAIN)
     assert first == {"phone_last4": None, "phone_attempts": 1}
-    last = await form.validate_phone_last4(
+    last = await validation.validate_phone_last4(
         "0000", dispatcher, tracker(order_number="ORD-261122-0101", phone_attempts=2), DOMAIN
     )
     assert last["lookup_failed"] is True
     assert responses(dispatcher) == ["utter_phone_last4_wrong", "utter_lookup_failed"]
-    assert await form.required_slots([], dispatcher, tracker(lookup_failed=True), DOMAIN) == []
+    assert await validation.required_slots([], dispatcher, tracker(lookup_failed=True), DOMAIN) == []
+
+
+async def test_new_conversations_do_not_get_fresh_guesses_at_one_order(orders, checks):
+    """Failures count per order across conversations: the limit locks the order, the first lock-out opens a ticket."""
+    validation = form(orders, checks)
+    order = await orders.get("ORD-261122-0101")
+    limit = checks.rules.failures_per_order
+    for attempt in range(limit - 1):
+        dispatcher = CollectingDispatcher()
+        guess = tracker(order_number=order.number, client=f"ip:198.51.100.{attempt}")
+        result = await validation.validate_phone_last4("0000", dispatcher, guess, DOMAIN)
+        assert responses(dispatcher) == ["utter_phone_last4_wrong"]
+    locking = CollectingDispatcher()
+    result = await validation.validate_phone_last4("0000", locking, tracker(order_number=order.number), DOMAIN)
+    assert result["handoff_reason"] == "verification_locked"
+    assert responses(locking) == ["utter_verification_locked_ticket"]
+    # the right digits are not checked while the lock holds, and no second ticket is opened
+    later = CollectingDispatcher()
+    result = await validation.validate_phone_last4(
+        order.phone_last4(), later, tracker(order_number=order.number, client="ip:192.0.2.77"), DOMAIN
+    )
+    assert result.get("order_verified") is None and result["lookup_failed"] is True
+    assert "handoff_reason" not in result
+    assert responses(later) == ["utter_verification_locked"]
+    # a conversation that only names the order is told about the lock at once
+    named = CollectingDispatcher()
+    result = await validation.validate_order_number(order.number, named, tracker(client="ip:192.0.2.78"), DOMAIN)
+    assert result["lookup_failed"] is True and responses(named) == ["utter_verification_locked"]
+
+
+async def test_one_client_cannot_probe_many_orders(orders, checks):
+    validation = form(orders, checks)
+    for index in range(checks.rules.failures_per_client):
+        number = f"ORD-261122-{9000 + index:04d}"
+        await validation.validate_phone_last4("1234", CollectingDispatcher(), tracker(order_number=number), DOMAIN)
+    dispatcher = CollectingDispatcher()
+    result = await validation.validate_order_number("ORD-261122-0101", dispatcher, tracker(), DOMAIN)
+    assert result["lookup_failed"] is True
+    other = CollectingDispatcher()
+    fine = await validation.validate_order_number("ORD-261122-0101", other, tracker(client="ip:192.0.2.1"), DOMAIN)
+    assert fine["order_number"] == "ORD-261122-0101" and other.messages == [], "another client is not locked"
 
 
 @pytest.mark.parametrize(
     "category, slots, expected",
     [
-        ("delay", {"order_verified": True, "order_finding": "late"}, ["order_number", "resolution"]),
-        ("delay", {"order_verified": True, "order_finding": "on_time"}, ["order_number"]),
+        ("delay", {"order_verified": "phone", "order_finding": "late"}, ["order_number", "resolution"]),
+        ("delay", {"order_verified": "token", "order_finding": "on_time"}, ["order_number"]),
         ("delay", {"order_unknown": True}, ["problem_time"]),
-        ("quality", {"order_verified": True}, ["order_number", "photos", "resolution"]),
+        ("quality", {"order_verified": "phone"}, ["order_number", "photos", "resolution"]),
         ("quality", {"order_unknown": True}, ["problem_time", "photos", "resolution"]),
-        ("payment", {"order_verified": True, "order_finding": "compare"},
+        ("payment", {"order_verified": "phone", "order_finding": "compare"},
          ["order_number", "payment_amount", "payment_method", "payment_time"]),
-        ("payment", {"order_verified": True, "order_finding": "double_charge"}, ["order_number"]),
+        ("payment", {"order_verified": "token", "order_finding": "double_charge"}, ["order_number"]),
         ("delay", {"handoff_reason": "validation_failed"}, []),
     ],
 )
@@ -245,7 +331,7 @@ async def test_switching_the_problem_keeps_the_verified_order_and_reports_again(
 
     t = tracker(
         "payment", text="결제도 두 번 됐어요", intent="payment", form_category="delay",
-        order_number="ORD-261122-0107", order_verified=True, order_finding="on_time", resolution="wait",
+        order_number="ORD-261122-0107", order_verified="phone", order_finding="on_time", resolution="wait",
     )
     dispatcher = CollectingDispatcher()
     events = await ActionSwitchProblem(orders).run(dispatcher, t, {})
@@ -254,3 +340,18 @@ async def test_switching_the_problem_keeps_the_verified_order_and_reports_again(
     assert SlotSet("order_finding", "double_charge") in events
     assert responses(dispatcher)[0] == "utter_sorry_payment"
     assert "두 번 승인" in dispatcher.messages[1]["text"]
+
+
+@pytest.mark.parametrize("customer, shown", [("cust-001", True), (None, False), ("cust-002", False)])
+async def test_an_order_a_token_verified_is_shown_again_only_with_that_customers_token(orders, customer, shown):
+    from actions.dialogue import ActionSwitchProblem
+
+    order = await orders.get("ORD-261122-0102")
+    assert order.customer_id == "cust-001"
+    t = tracker(
+        "payment", text="결제도 이상해요", intent="payment", form_category="delay", customer=customer,
+        order_number=order.number, order_verified="token", order_finding="late",
+    )
+    dispatcher = CollectingDispatcher()
+    await ActionSwitchProblem(orders).run(dispatcher, t, {})
+    assert (len(dispatcher.messages) > 1) is shown

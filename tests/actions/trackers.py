@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
+
+from support.channel_identity import METADATA_KEY, ChannelIdentity, sign, signing_key
+
+# CHAT_JWT_SECRET of the action tests (conftest.py sets it)
+IDENTITY_SECRET = "test-identity-secret-0123456789abcdef"
+
+
+def signed_identity(
+    sender_id: str = "customer-1", customer: Optional[str] = None, client: str = "ip:203.0.113.9",
+    channel: str = "socketio", expires_in: float = 3600,
+) -> Dict[str, Any]:
+    """The metadata a channel adds to a message: its identity, signed as a running channel signs it."""
+    identity = ChannelIdentity(
+        conversation=sender_id, channel=channel, customer=customer, client=client,
+        expires_at=int(time.time() + expires_in) if customer else None,
+    )
+    return {METADATA_KEY: sign(identity, signing_key({"CHAT_JWT_SECRET": IDENTITY_SECRET}))}
 
 
 def user_event(text: str, intent: str, entities=None, timestamp: float = 1_700_000_000.0, channel="rest"):

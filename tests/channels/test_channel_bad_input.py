@@ -23,6 +23,7 @@ from addons.channels.kakao_skill import MAX_BODY_BYTES, MAX_UTTERANCE
 from addons.channels.messenger import MessengerInput
 from addons.channels.rest import ERROR_TEXT, CheckedRestInput, RestRequestError, parse_rest_request
 from bad_input import MALFORMED_JSON, MESSAGES, REST_BODIES
+from support.button_payloads import as_customer_text
 
 Sanic.test_mode = True
 SECRET = "bad-input-app-secret"
@@ -87,7 +88,7 @@ async def test_rest_bodies_the_bot_cannot_use_are_a_400_and_reach_nothing(rest, 
     assert fake.received == []
 
 
-@pytest.mark.parametrize("sender", ["", "   ", "a" * 201, "a\x00b", "line\nbreak", "\u200b", True, None, ["x"], {"id": 1}])
+@pytest.mark.parametrize("sender", ["", "   ", "a" * 191, "a\x00b", "line\nbreak", "\u200b", True, None, ["x"], {"id": 1}])
 async def test_rest_senders_that_name_no_conversation_are_refused(rest, sender):
     app, fake = rest
     response = await post_rest(app, json.dumps({"sender": sender, "message": "안녕하세요"}).encode())
@@ -101,7 +102,9 @@ async def test_rest_hands_every_corpus_message_to_the_bot_as_sent(rest, case):
     response = await post_rest(app, json.dumps({"sender": "customer-1", "message": case.text}).encode())
     assert response.status == 200 and response.json[0]["text"] == "네, 확인해 볼게요."
     [message] = fake.received
-    assert (message.text, message.sender_id, message.input_channel) == (case.text.strip(), "customer-1", "rest")
+    # Rasa's UserMessage strips; text in intent form that no button sends arrives as words
+    expected = as_customer_text(case.text).strip()
+    assert (message.text, message.sender_id, message.input_channel) == (expected, "rest:customer-1", "rest")
 
 
 async def test_rest_clients_cannot_claim_another_channel(rest):
@@ -115,7 +118,7 @@ async def test_rest_failure_in_the_bot_is_an_apology_not_silence(rest, caplog):
     app, fake = rest
     fake.fail = True
     response = await post_rest(app, json.dumps({"sender": "c-3", "message": "비밀 메시지 010-1234-5678"}).encode())
-    assert response.status == 200 and response.json == [{"recipient_id": "c-3", "text": ERROR_TEXT}]
+    assert response.status == 200 and response.json == [{"recipient_id": "rest:c-3", "text": ERROR_TEXT}]
     assert "비밀 메시지" not in caplog.text, "the customer's text is never logged"
 
 
@@ -214,7 +217,7 @@ async def test_kakao_corpus_messages_are_answered_or_a_clear_400(kakao, case):
     assert response.status == 200, response.text
     assert response.json["version"] == "2.0"
     assert response.json["template"]["outputs"][0]["simpleText"]["text"] == "네, 확인해 볼게요."
-    assert fake.received[0].text == case.text.strip()
+    assert fake.received[0].text == as_customer_text(case.text).strip()
 
 
 async def test_kakao_failure_in_the_bot_is_an_apology(kakao):
@@ -327,7 +330,7 @@ async def test_messenger_corpus_messages_reach_the_bot_as_sent(messenger, case):
     app, fake = messenger
     response = await post_messenger(app, json.dumps(text_event(case.text)).encode())
     assert response.status == 200
-    assert [m.text for m in fake.received] == [case.text.strip()]  # Rasa's UserMessage strips
+    assert [m.text for m in fake.received] == [as_customer_text(case.text).strip()]  # Rasa's UserMessage strips
 
 
 async def test_messenger_verification_with_bad_parameters_is_refused(messenger):

@@ -23,6 +23,7 @@ from processes import ROOT, free_port
 FIXTURES = Path(__file__).parent / "fixtures"
 WEBHOOK = "/webhooks/kakao/webhook"
 REFUND = '/inform{"resolution": "refund"}'
+SKILL_SECRET = "test-skill-secret"
 
 Sanic.test_mode = True
 
@@ -67,7 +68,8 @@ class FakeRasa:
 
 
 def make_app(fake: FakeRasa, **credentials: Any) -> Sanic:
-    channel = KakaoInput.from_credentials(credentials)
+    """The channel with ``credentials`` (the skill secret :data:`SKILL_SECRET` unless given)."""
+    channel = KakaoInput.from_credentials({"skill_secret": SKILL_SECRET, **credentials})
     app = Sanic(f"kakao_test_{uuid.uuid4().hex[:8]}")
     app.blueprint(channel.blueprint(fake), url_prefix=f"/webhooks/{channel.name()}")
     app.ctx.channel = channel
@@ -75,9 +77,11 @@ def make_app(fake: FakeRasa, **credentials: Any) -> Sanic:
 
 
 async def post(app: Sanic, body: Any, headers: Optional[Dict[str, str]] = None):
+    """POST a skill request as Kakao does: with the skill secret, unless ``headers`` are given."""
     content = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
+    sent = {"X-Skill-Secret": SKILL_SECRET} if headers is None else headers
     _, response = await app.asgi_client.post(
-        WEBHOOK, content=content, headers={"Content-Type": "application/json", **(headers or {})}
+        WEBHOOK, content=content, headers={"Content-Type": "application/json", **sent}
     )
     return response
 
@@ -152,9 +156,9 @@ async def test_text_request_reaches_rasa_and_answers_in_skill_format():
     }
     [message] = fake.received
     assert message.text == "배달이 너무 늦어요"
-    assert message.sender_id == skill_request()["userRequest"]["user"]["id"]
+    assert message.sender_id == "kakao:" + skill_request()["userRequest"]["user"]["id"]
     assert message.input_channel == "kakao"
-    assert message.metadata is None
+    assert set(message.metadata) == {"channel_identity"}, "only the channel's signed identity"
 
 
 async def test_image_request_puts_the_photos_in_the_metadata():
@@ -304,6 +308,17 @@ async def test_right_secret_passes():
     assert response.status == 200
 
 
+@pytest.mark.parametrize("headers", [{}, {"X-Skill-Secret": "anything"}])
+async def test_without_a_configured_secret_every_request_is_403(headers):
+    fake = FakeRasa()
+    channel = KakaoInput.from_credentials({"skill_secret_env": "KAKAO_SECRET_NOT_SET_IN_THIS_TEST"})
+    app = Sanic(f"kakao_test_{uuid.uuid4().hex[:8]}")
+    app.blueprint(channel.blueprint(fake), url_prefix="/webhooks/kakao")
+    response = await post(app, skill_request(), headers)
+    assert response.status == 403 and response.json["error"] == "forbidden"
+    assert fake.received == []
+
+
 def test_secret_from_the_environment_and_unexpanded_placeholders():
     assert KakaoConfig.from_credentials({"skill_secret_env": "KAKAO_X"}, {"KAKAO_X": "abc"}).skill_secret == "abc"
     assert KakaoConfig.from_credentials({"skill_secret_env": "KAKAO_X"}, {}).skill_secret is None
@@ -344,6 +359,11 @@ def test_credentials_file_enables_the_channel_in_rasa():
     "url, allow_insecure, usable",
     [
         ("https://bot-api.kakao.com/v1/callback/x", False, True),
+        ("https://bot-api.kakao.com:443/v1/bots/5ae9!/callback/t", False, True),
+        ("https://bot-api.kakao.com:8443/v1/callback/x", False, False),
+        ("https://internal.example.com/admin", False, False),
+        ("https://169.254.169.254/latest/meta-data", False, False),
+        ("https://bot-api.kakao.com.evil.example/cb", False, False),
         ("http://bot-api.kakao.com/v1/callback/x", True, False),
         ("http://127.0.0.1:8080/cb", False, False),
         ("http://127.0.0.1:8080/cb", True, True),

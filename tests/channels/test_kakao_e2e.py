@@ -14,7 +14,7 @@ from typing import Any, Dict, Iterator, List
 import pytest
 
 from local_servers import image_host, png_bytes
-from processes import free_port, http_json
+from processes import KAKAO_SKILL_SECRET, free_port, http_json
 
 pytestmark = pytest.mark.e2e
 
@@ -51,7 +51,8 @@ class KakaoChat:
 
     def send(self, body: Dict[str, Any], limit: float = KAKAO_LIMIT_SECONDS) -> Dict[str, Any]:
         started = time.monotonic()
-        status, answer = http_json("POST", f"{self.stack['rasa_url']}/webhooks/kakao/webhook", body)
+        status, answer = http_json("POST", f"{self.stack['rasa_url']}/webhooks/kakao/webhook", body,
+                                   headers={"X-Skill-Secret": KAKAO_SKILL_SECRET})
         elapsed = time.monotonic() - started
         assert status == 200, answer
         assert elapsed < limit, f"Kakao gives up after 5 s; this took {elapsed:.1f} s"
@@ -105,7 +106,7 @@ def test_late_delivery_over_kakao_becomes_a_kakao_ticket(stack):
     done = chat.say("환불 요청")  # the quick reply's text: the channel sends Rasa its payload
     ticket = chat.ticket(done)
     assert ticket["channel"] == "kakao"
-    assert ticket["sender_id"] == chat.user_id
+    assert ticket["sender_id"] == f"kakao:{chat.user_id}"
     assert (ticket["category"], ticket["order_number"]) == ("delay", "ORD-261122-0102")
     assert ticket["requested_resolution"] == "환불 요청"
 
@@ -154,7 +155,8 @@ def test_a_turn_with_a_callback_url_is_answered_through_the_callback(stack):
         body = chat.request("callback", "결제가 두 번 됐어요")
         body["userRequest"]["callbackUrl"] = f"http://127.0.0.1:{port}/v1/callback/abc"
         started = time.monotonic()
-        status, first = http_json("POST", f"{stack['rasa_url']}/webhooks/kakao/webhook", body)
+        status, first = http_json("POST", f"{stack['rasa_url']}/webhooks/kakao/webhook", body,
+                                  headers={"X-Skill-Secret": KAKAO_SKILL_SECRET})
         assert status == 200 and time.monotonic() - started < KAKAO_LIMIT_SECONDS
         assert first["version"] == "2.0" and first["useCallback"] is True
         deadline = time.monotonic() + 20

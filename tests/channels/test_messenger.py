@@ -274,10 +274,10 @@ async def test_a_signed_message_reaches_rasa_as_a_facebook_message(fake):
     assert response.status == 200
     (message,) = fake.received
     assert message.text == "배달이 너무 늦어요"
-    assert message.sender_id == "7012345678901234"
+    assert message.sender_id == "messenger:7012345678901234"
     assert message.input_channel == "facebook"
     assert message.message_id.startswith("m_Ae3kQ8")
-    assert message.metadata is None, "no images, no metadata"
+    assert set(message.metadata) == {"channel_identity"}, "no images: only the channel's signed identity"
     assert isinstance(message.output_channel, MessengerOutput)
     assert message.output_channel.messaging_type == "RESPONSE"
 
@@ -397,7 +397,7 @@ async def test_a_sticker_is_not_a_photo(fake):
 
 async def test_a_quick_reply_sends_its_payload(fake):
     await post(make_app(fake), webhook_body("quick_reply"))
-    assert fake.texts == ['/inform{"remedy": "refund"}']
+    assert fake.texts == ['/inform{"resolution": "refund"}']
 
 
 async def test_a_postback_sends_its_payload(fake):
@@ -410,7 +410,7 @@ async def test_a_batch_is_handled_in_order_and_non_messages_are_skipped(fake):
     response = await post(make_app(fake), webhook_body("batch"))
     assert response.status == 200
     assert fake.texts == ["ORD-261122-0102 이에요", "결제가 두 번 됐어요"], "echo, delivery and read are skipped"
-    assert [m.sender_id for m in fake.received] == ["7012345678901234", "7098765432109876"]
+    assert [m.sender_id for m in fake.received] == ["messenger:7012345678901234", "messenger:7098765432109876"]
 
 
 async def test_a_failing_message_does_not_stop_the_batch_nor_give_a_500(fake):

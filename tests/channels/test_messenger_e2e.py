@@ -96,9 +96,9 @@ def wait_for(condition: Callable[[], Any], timeout: float = 10.0) -> Any:
 
 
 def user_turns(stack: Dict[str, str], sender: str) -> List[Dict[str, Any]]:
-    """The customer's messages in Rasa's tracker for ``sender``."""
+    """The customer's messages in Rasa's tracker for ``sender`` (the conversation ``messenger:<sender>``)."""
     status, tracker = http_json(
-        "GET", f"{stack['rasa_url']}/conversations/{sender}/tracker?token={stack['rasa_token']}"
+        "GET", f"{stack['rasa_url']}/conversations/messenger:{sender}/tracker?token={stack['rasa_token']}"
     )
     assert status == 200, tracker
     return [event for event in tracker.get("events", []) if event.get("event") == "user"]
@@ -125,7 +125,7 @@ def test_a_wrong_signature_changes_nothing(stack, graph_api):
 def test_a_customer_message_gets_the_bots_answers_through_the_send_api(stack, graph_api, messenger_env):
     sender = new_sender()
     assert deliver(stack, text_message(sender, "배달이 너무 늦어요"), messenger_env["FB_APP_SECRET"]) == 200
-    assert wait_for(lambda: turn_finished(stack["rasa_url"], stack["rasa_token"], sender), 30), "the turn finished"
+    assert wait_for(lambda: turn_finished(stack["rasa_url"], stack["rasa_token"], f"messenger:{sender}"), 30), "the turn finished"
     bodies = sent_to(graph_api, sender)
     assert bodies, "the bot answered through the Send API"
     assert all(b["messaging_type"] == "RESPONSE" for b in bodies)
@@ -139,7 +139,7 @@ def test_a_redelivered_message_makes_one_bot_turn(stack, graph_api, messenger_en
     sender = new_sender()
     body = text_message(sender, "배달이 너무 늦어요")
     assert deliver(stack, body, messenger_env["FB_APP_SECRET"]) == 200
-    assert wait_for(lambda: turn_finished(stack["rasa_url"], stack["rasa_token"], sender), 30), "the first turn finished"
+    assert wait_for(lambda: turn_finished(stack["rasa_url"], stack["rasa_token"], f"messenger:{sender}"), 30), "the first turn finished"
     assert sent_to(graph_api, sender)
     before = len(sent_to(graph_api, sender))
     assert deliver(stack, body, messenger_env["FB_APP_SECRET"]) == 200, "Meta expects 200 for a redelivery too"
@@ -157,7 +157,7 @@ def test_a_handoff_makes_a_facebook_ticket_and_the_agent_reply_is_pushed(stack, 
 
     auth = {"Authorization": f"Bearer {stack['token']}"}
     status, ticket = http_json("GET", f"{stack['desk_url']}/api/tickets/{number}", headers=auth)
-    assert status == 200 and ticket["channel"] == "facebook"
+    assert status == 200 and ticket["channel"] == "facebook" and ticket["sender_id"] == f"messenger:{sender}"
     status, listed = http_json("GET", f"{stack['desk_url']}/api/tickets?channel=facebook", headers=auth)
     assert status == 200 and number in [t["number"] for t in listed["tickets"]]
 

@@ -7,24 +7,30 @@ import uuid
 from typing import Dict, List, Optional
 
 from agent_session import Agent  # noqa: F401 - the e2e tests import it from here
-from processes import http_json
+from processes import REST_SERVICE_TOKEN, http_json
 
 TICKET_NUMBER = re.compile(r"T-\d{8}-\d{4}")
 
 
 class Conversation:
-    """One customer's conversation with the bot."""
+    """One customer's conversation with the bot, as an app's backend relays it (REST, service token)."""
 
     def __init__(self, stack: Dict[str, str], sender: Optional[str] = None) -> None:
         self.stack = stack
         self.sender = sender or f"e2e-{uuid.uuid4().hex[:10]}"
+
+    @property
+    def conversation_id(self) -> str:
+        """Rasa's and the desk's id of this conversation (the REST channel's namespace)."""
+        return f"rest:{self.sender}"
 
     def say(self, text: str, metadata: Optional[dict] = None) -> str:
         """Send one message; returns the bot's answers joined, buttons included."""
         body = {"sender": self.sender, "message": text}
         if metadata is not None:
             body["metadata"] = metadata
-        status, answers = http_json("POST", f"{self.stack['rasa_url']}/webhooks/rest/webhook", body)
+        status, answers = http_json("POST", f"{self.stack['rasa_url']}/webhooks/rest/webhook", body,
+                                    headers={"Authorization": f"Bearer {REST_SERVICE_TOKEN}"})
         assert status == 200, answers
         assert answers, f"no answer to {text!r}: a customer must never be left in silence"
         return "\n".join(self._render(a) for a in answers)

@@ -24,7 +24,7 @@ import pytest
 from bad_input import MESSAGES, REST_BODIES, BadMessage
 from conversation import Conversation
 from browser import open_ticket_in_console
-from processes import DEMO_AGENT, http_json, tickets_of_sender
+from processes import DEMO_AGENT, KAKAO_SKILL_SECRET, http_json, tickets_of_sender
 
 pytestmark = pytest.mark.e2e
 
@@ -108,7 +108,8 @@ def kakao_problem(stack: Dict[str, str], case: BadMessage) -> Optional[str]:
     user = f"bad{uuid.uuid4().hex}"
     body = {"intent": {"id": "i"}, "bot": {"id": "b"}, "action": {"params": {}, "detailParams": {}},
             "userRequest": {"utterance": case.text, "user": {"id": user, "type": "botUserKey"}}}
-    status, answer = http_json("POST", f"{stack['rasa_url']}/webhooks/kakao/webhook", body)
+    status, answer = http_json("POST", f"{stack['rasa_url']}/webhooks/kakao/webhook", body,
+                               headers={"X-Skill-Secret": KAKAO_SKILL_SECRET})
     if not case.text.strip() or len(case.text) > 2000:
         return None if status == 400 else f"{case.name}: expected 400, got {status} {str(answer)[:120]}"
     if status != 200 or answer.get("version") != "2.0":
@@ -149,7 +150,7 @@ def test_html_a_customer_sends_shows_as_text_in_the_agent_console(stack, browser
     for line in XSS_LINES:
         chat.say(line)
     chat.say("상담원 연결해 주세요")
-    [ticket] = tickets_of(stack, chat.sender)
+    [ticket] = tickets_of(stack, chat.conversation_id)
     number = ticket["number"]
 
     page = browser.new_page()
@@ -172,7 +173,7 @@ def test_unstorable_and_huge_messages_still_let_the_customer_reach_a_person(stac
     assert status == 200
     chat.say("가" * 50_000)
     chat.say("상담원 연결해 주세요")
-    [ticket] = tickets_of(stack, chat.sender)
+    [ticket] = tickets_of(stack, chat.conversation_id)
     status, detail = http_json("GET", f"{stack['desk_url']}/api/tickets/{ticket['number']}",
                                headers={"Authorization": f"Bearer {stack['token']}"})
     customer = [line["text"] for line in detail["transcript"] if line["author"] == "customer"]

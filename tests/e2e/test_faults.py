@@ -74,11 +74,11 @@ def test_desk_down_at_handoff_then_ticket_created_exactly_once(stack, processes)
     deadline = time.monotonic() + 60
     found = []
     while time.monotonic() < deadline and not found:
-        found = tickets_of(stack, chat.sender)
+        found = tickets_of(stack, chat.conversation_id)
         time.sleep(1)
     assert len(found) == 1, "the queued ticket reached the desk"
     time.sleep(11)  # two more outbox rounds
-    assert len(tickets_of(stack, chat.sender)) == 1, "created exactly once"
+    assert len(tickets_of(stack, chat.conversation_id)) == 1, "created exactly once"
     ticket = chat.ticket(found[0]["number"])
     assert "아직이에요?" in chat.customer_lines(ticket)
     told = chat.say("접수번호 나왔어요?")
@@ -93,4 +93,4 @@ def test_rasa_restart_resumes_from_the_tracker_store(stack, processes):
     wait_http(f"{stack['rasa_url']}/", 300, processes.children["rasa"])
     reply = chat.say("5432")
     assert TICKET_NUMBER.search(reply), f"the restarted server knew where the conversation was: {reply!r}"
-    assert len(tickets_of(stack, chat.sender)) == 1
+    assert len(tickets_of(stack, chat.conversation_id)) == 1

@@ -10,6 +10,7 @@ import pytest
 
 from conversation import TICKET_NUMBER, Conversation, upload_photo
 from local_servers import image_host, png_bytes
+from processes import http_json
 
 pytestmark = pytest.mark.e2e
 
@@ -213,10 +214,16 @@ def test_signed_in_customer_without_order_number_picks_from_recent_orders(stack)
     assert "늦어지고" in status, "the signed identity verifies the order without phone digits"
 
 
-def test_forged_customer_token_is_not_trusted(stack):
+def test_forged_customer_token_is_refused_and_nothing_is_shown(stack):
     from support.customer_tokens import issue
+
+    from processes import REST_SERVICE_TOKEN
 
     forged = {"customer_token": issue("not-the-secret-0123456789abcdef", "cust-001")}
     chat = Conversation(stack)
-    chat.say("배달이 너무 늦어요", metadata=forged)
-    assert "뒤 4자리" in chat.say("ORD-261122-0102", metadata=forged)
+    body = {"sender": chat.sender, "message": "ORD-261122-0102 배달이 너무 늦어요", "metadata": forged}
+    status, answer = http_json("POST", f"{stack['rasa_url']}/webhooks/rest/webhook", body,
+                               headers={"Authorization": f"Bearer {REST_SERVICE_TOKEN}"})
+    assert (status, answer["error"]) == (401, "invalid_customer_token")
+    chat.say("배달이 너무 늦어요")
+    assert "뒤 4자리" in chat.say("ORD-261122-0102"), "without a valid token, the phone digits are asked"

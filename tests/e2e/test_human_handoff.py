@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 import pytest
 import socketio
@@ -40,14 +39,15 @@ def test_rest_customer_gets_agent_reply_with_next_message_then_survey(stack):
     assert chat.ticket(number)["rating"]["rating"] == 4
 
 
-async def _socket_chat(stack, sender: str, agent: Agent):
+async def _socket_chat(stack, agent: Agent):
+    """An anonymous socket.io customer (no token): the server gives the conversation."""
     received: asyncio.Queue = asyncio.Queue()
     client = socketio.AsyncClient(reconnection=False)
     client.on("bot_uttered", lambda data: received.put_nowait(data.get("text", "")))
     await client.connect(stack["rasa_url"], socketio_path="/socket.io", transports=["polling"])
     try:
-        await client.emit("session_request", {"session_id": sender})
-        await client.emit("user_uttered", {"message": "상담원 연결해 주세요", "session_id": sender})
+        await client.emit("session_request", {})
+        await client.emit("user_uttered", {"message": "상담원 연결해 주세요"})
         number = None
         for _ in range(10):
             text = await asyncio.wait_for(received.get(), 60)
@@ -66,11 +66,10 @@ async def _socket_chat(stack, sender: str, agent: Agent):
 
 
 def test_socketio_customer_gets_agent_reply_pushed_at_once(stack):
-    sender = uuid.uuid4().hex
     agent = Agent(stack, **DEMO_AGENT)
-    number, text = asyncio.run(_socket_chat(stack, sender, agent))
+    number, text = asyncio.run(_socket_chat(stack, agent))
     assert text == "[상담원] 소켓으로 가는 답변이에요"
     status, ticket = http_json(
         "GET", f"{stack['desk_url']}/api/tickets/{number}", headers={"Authorization": f"Bearer {stack['token']}"}
     )
-    assert ticket["channel"] == "socketio"
+    assert ticket["channel"] == "socketio" and ticket["sender_id"].startswith("web:")

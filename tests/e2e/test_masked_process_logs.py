@@ -68,6 +68,7 @@ def debug_stack(processes, desk_server, orders_url, tmp_path_factory):
             "RASA_TOKEN": secrets.token_hex(16),
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
             "RASA_TRACKER_DB": str(data_dir / "tracker.db"),
+            "CHAT_JWT_SECRET": CHAT_JWT_SECRET,
         },
     )
     try:
@@ -109,7 +110,7 @@ def test_personal_data_is_masked_in_the_debug_logs_of_rasa_and_the_action_server
     assert status == 200
     texts = " ".join(line["text"] for line in ticket["transcript"])
     assert "추가로 알려 드려요. 제 번호 010-****-5678" in texts
-    assert ticket["sender_id"] == "010-****-5678"
+    assert ticket["sender_id"] == "rest:010-****-5678"
     assert leaks(str(ticket)) == []
 
 

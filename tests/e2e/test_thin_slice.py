@@ -31,7 +31,7 @@ def test_late_delivery_becomes_a_ticket_in_the_desk(stack):
     assert ticket["order_number"] == "ORD-261122-0102"
     assert ticket["requested_resolution"] == "환불 요청"
     assert ticket["channel"] == "rest"
-    assert ticket["sender_id"] == chat.sender
+    assert ticket["sender_id"] == chat.conversation_id
     assert chat.customer_lines(ticket) == ["배달이 너무 늦어요", "주문번호는 ORD-261122-0102 이에요", "5678", "환불해 주세요"]
     assert any(line["author"] == "bot" for line in ticket["transcript"])
 

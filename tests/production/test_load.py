@@ -17,8 +17,9 @@ def test_fifty_concurrent_conversations_lose_nothing_and_duplicate_nothing(prod,
     report_path = tmp_path / "load.json"
     seconds = os.environ.get("LOAD_TEST_SECONDS", "180")
     completed = subprocess.run(
-        [str(BIN / "python"), "scripts/load_test.py", "--url", prod.url, "--desk-url", prod.desk_url,
-         "--rasa-token", prod.env["RASA_TOKEN"], "--desk-token", prod.env["DESK_SERVICE_TOKEN"],
+        [str(BIN / "python"), "scripts/load_test.py", "--url", prod.url, "--api-url", prod.api_url,
+         "--desk-url", prod.desk_url, "--rasa-token", prod.env["RASA_TOKEN"],
+         "--desk-token", prod.env["DESK_SERVICE_TOKEN"], "--rest-token", prod.env["REST_SERVICE_TOKEN"],
          "--conversations", "50", "--seconds", seconds, "--json", str(report_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=float(seconds) + 900,
     )

@@ -21,10 +21,12 @@ def status_of(request: urllib.request.Request) -> tuple:
 
 def test_haproxy_answers_429_in_korean_past_the_rate_limit(prod):
     # a second HAProxy from the same deploy/haproxy.cfg, with a low limit, in front of the same servers
-    env = {**prod.env, "LB_PORT": str(free_port()), "ACTION_LB_PORT": str(free_port()), "LB_RATE_LIMIT": "20"}
+    env = {**prod.env, "LB_PORT": str(free_port()), "ACTION_LB_PORT": str(free_port()),
+           "RASA_PRIVATE_PORT": str(free_port()), "LB_RATE_LIMIT": "20"}
     prod.processes.start("lb-limited", ["haproxy", "-db", "-f", "deploy/haproxy.cfg"], env)
     try:
         wait_port(int(env["LB_PORT"]), 30)
+        wait_port(int(env["RASA_PRIVATE_PORT"]), 30)
         statuses, refusal = [], b""
         for _ in range(40):
             status, body = status_of(urllib.request.Request(f"http://127.0.0.1:{env['LB_PORT']}/"))
@@ -35,6 +37,10 @@ def test_haproxy_answers_429_in_korean_past_the_rate_limit(prod):
         assert statuses[-1] == 429, statuses
         answer = json.loads(refusal)
         assert answer["error"] == "too_many_requests" and "잠시 후 다시" in answer["message"]
+        # the desk's route to Rasa is not counted: customers cannot push the desk's pushes into 429s
+        private = [status_of(urllib.request.Request(f"http://127.0.0.1:{env['RASA_PRIVATE_PORT']}/"))[0]
+                   for _ in range(40)]
+        assert private == [200] * 40, private
     finally:
         prod.processes.stop("lb-limited")
 
@@ -53,19 +59,35 @@ def test_oversized_bodies_are_refused_before_rasa(prod):
         connection.close()
 
 
-def test_rasa_api_needs_the_token_through_the_load_balancer(prod):
-    status, _ = http_json("GET", f"{prod.url}/conversations/someone/tracker")
+def test_rasa_api_is_not_public_and_needs_the_token_on_the_private_route(prod):
+    token = prod.env["RASA_TOKEN"]
+    for path in ("/conversations/someone/tracker", f"/conversations/someone/tracker?token={token}",
+                 f"/model/parse?token={token}", "/status", "/version", "/domain"):
+        status, body = http_json("GET", f"{prod.url}{path}")
+        assert status == 404 and body["error"] == "not_found", (path, body)
+    status, _ = http_json("POST", f"{prod.url}/conversations/someone/trigger_intent?token={token}",
+                          {"name": "agent_reply", "entities": {"agent_text": "x"}})
+    assert status == 404, "nobody outside pushes intents through the public address"
+    status, _ = http_json("GET", f"{prod.api_url}/conversations/someone/tracker")
     assert status == 401
-    status, _ = http_json("GET", f"{prod.url}/conversations/someone/tracker?token=wrong")
+    status, _ = http_json("GET", f"{prod.api_url}/conversations/someone/tracker?token=wrong")
     assert status == 401
-    status, _ = http_json("GET", f"{prod.url}/conversations/someone/tracker?token={prod.env['RASA_TOKEN']}")
+    status, _ = http_json("GET", f"{prod.api_url}/conversations/someone/tracker?token={token}")
     assert status == 200
     deadline = time.monotonic() + 10  # HAProxy writes its log line once the response is sent
-    while prod.processes.log("lb").count("GET /conversations/someone/tracker HTTP/1.1") < 3:
-        assert time.monotonic() < deadline, "HAProxy logs each of the three requests"
+    while prod.processes.log("lb").count("GET /conversations/someone/tracker HTTP/1.1") < 5:
+        assert time.monotonic() < deadline, "HAProxy logs each of the requests"
         time.sleep(0.2)
     logged = prod.processes.log("lb")
-    assert prod.env["RASA_TOKEN"] not in logged, "but not the token in its query string"
+    assert token not in logged, "but not the token in its query string"
+
+
+def test_the_rest_webhook_takes_only_the_apps_backend(prod):
+    from prodkit import say
+
+    assert say(prod.url, "prod-no-token", "안녕하세요", token=None)[0] == 401
+    assert say(prod.url, "prod-wrong-token", "안녕하세요", token="not-the-token")[0] == 401
+    assert say(prod.url, "prod-backend", "안녕하세요")[0] == 200
 
 
 def test_action_servers_refuse_callers_without_rasas_token(prod):

@@ -9,7 +9,7 @@ import time
 import urllib.request
 import uuid
 
-from processes import ACTION_SERVER_TOKEN, http_json, turn_finished
+from processes import ACTION_SERVER_TOKEN, REST_SERVICE_TOKEN, http_json, turn_finished
 from prodkit import new_sender, say, texts, tickets_of
 
 
@@ -38,15 +38,13 @@ def test_a_messenger_redelivery_reaching_the_other_rasa_server_is_answered_once(
     for name in ("rasa1", "rasa2"):  # the first delivery and Meta's redelivery, each to another server
         assert post_signed(f"http://127.0.0.1:{prod.port(name)}/webhooks/facebook/webhook", raw, secret) == 200
     deadline = time.monotonic() + 60
-    while not turn_finished(prod.url, prod.env["RASA_TOKEN"], sender):
+    while not turn_finished(prod.api_url, prod.env["RASA_TOKEN"], f"messenger:{sender}"):
         assert time.monotonic() < deadline, "the message was answered"
         time.sleep(0.2)
     time.sleep(1)  # a second handling, had the redelivery started one, would show by now
     sent = [r for r in graph_api.requests if (r["body"] or {}).get("recipient", {}).get("id") == sender]
     assert sent, "the customer got an answer"
-    status, tracker = http_json(
-        "GET", f"{prod.url}/conversations/{sender}/tracker?token={prod.env['RASA_TOKEN']}")
-    assert status == 200
+    tracker = prod.tracker(f"messenger:{sender}")
     user_turns = [e for e in tracker["events"] if e["event"] == "user"]
     assert len(user_turns) == 1, "the message was handled once"
     first_reply = [r for r in sent if "text" in (r["body"].get("message") or {})]
@@ -63,16 +61,17 @@ def test_a_retried_ticket_action_returns_the_same_ticket(prod):
 
     # replay the ticket action exactly as Rasa called it (the tracker as it was then)
     token = prod.env["RASA_TOKEN"]
-    _, full = http_json("GET", f"{prod.url}/conversations/{sender}/tracker?token={token}")
-    events = full["events"]
+    conversation = f"rest:{sender}"
+    events = prod.tracker(conversation)["events"]
     index = next(i for i, e in enumerate(events) if e["event"] == "bot" and ticket["number"] in (e.get("text") or ""))
     action = next(e for e in reversed(events[:index]) if e["event"] == "action")
     until = action["timestamp"] - 1e-6
-    _, then = http_json("GET", f"{prod.url}/conversations/{sender}/tracker?token={token}&until={until}")
-    domain_request = urllib.request.Request(f"{prod.url}/domain?token={token}", headers={"Accept": "application/json"})
+    then = prod.tracker(conversation, f"&until={until}")
+    domain_request = urllib.request.Request(f"{prod.api_url}/domain?token={token}",
+                                            headers={"Accept": "application/json"})
     with urllib.request.urlopen(domain_request, timeout=30) as response:
         domain = json.loads(response.read())
-    call = {"next_action": action["name"], "sender_id": sender, "tracker": then, "domain": domain,
+    call = {"next_action": action["name"], "sender_id": conversation, "tracker": then, "domain": domain,
             "version": "3.6.21"}
     for name in ("actions1", "actions2"):
         status, result = http_json("POST", f"http://127.0.0.1:{prod.port(name)}/webhook", call,
@@ -89,13 +88,11 @@ def test_a_rest_retry_with_its_message_id_reaching_the_other_rasa_server_is_answ
     answers = []
     for name in ("rasa1", "rasa2"):  # the app's first try, then its retry after a timeout, each to another server
         request = urllib.request.Request(f"http://127.0.0.1:{prod.port(name)}/webhooks/rest/webhook", data=body,
-                                         method="POST", headers={"Content-Type": "application/json"})
+                                         method="POST", headers={"Content-Type": "application/json",
+                                                                 "Authorization": f"Bearer {REST_SERVICE_TOKEN}"})
         with urllib.request.urlopen(request, timeout=90) as response:
             assert response.status == 200
             answers.append(json.loads(response.read()))
     assert answers[0] and answers[1] == answers[0], "the retry gets the first answer again"
-    status, tracker = http_json(
-        "GET", f"{prod.url}/conversations/{sender}/tracker?token={prod.env['RASA_TOKEN']}")
-    assert status == 200
-    turns = [e for e in tracker["events"] if e["event"] == "user"]
+    turns = [e for e in prod.tracker(f"rest:{sender}")["events"] if e["event"] == "user"]
     assert len(turns) == 1 and turns[0]["message_id"] == "app-msg-1", "one turn, under the app's id"

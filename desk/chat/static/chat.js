@@ -1,9 +1,10 @@
 // In-app web chat over Rasa's socket.io channel (Engine.IO v4 over a WebSocket, no library).
 // Customer text is always rendered with textContent, never as HTML.
+// The customer token goes with the socket.io connect (auth {token}); the server binds the
+// socket to that customer's conversation, so the page never names a conversation itself.
 "use strict";
 
 const TOKEN_KEY = "chat.token";
-const SESSION_KEY = "chat.session";
 const messagesEl = document.getElementById("messages");
 const statusEl = document.getElementById("status");
 const form = document.getElementById("composer");
@@ -13,7 +14,6 @@ const photoInput = document.getElementById("photo-input");
 
 let socket = null;
 let token = null;
-let sessionId = null;
 
 function add(author, text, extra) {
   const li = document.createElement("li");
@@ -53,16 +53,18 @@ function renderBot(message) {
 }
 
 class SocketIO {
-  constructor(url, path, handlers) {
+  constructor(url, path, auth, handlers) {
     this.handlers = handlers;
+    this.auth = auth;
     this.ws = new WebSocket(url.replace(/^http/, "ws") + path + "/?EIO=4&transport=websocket");
     this.ws.onmessage = (event) => this.receive(event.data);
     this.ws.onclose = () => handlers.close();
   }
   receive(data) {
-    if (data[0] === "0") this.ws.send("40");                 // engine open → join namespace
+    if (data[0] === "0") this.ws.send("40" + JSON.stringify(this.auth));  // engine open → join with the token
     else if (data === "2") this.ws.send("3");                // ping → pong
     else if (data.startsWith("40")) this.handlers.open();    // namespace joined
+    else if (data.startsWith("44")) this.handlers.refused(JSON.parse(data.slice(2) || "{}"));  // token refused
     else if (data.startsWith("42")) {
       const [name, payload] = JSON.parse(data.slice(2));
       this.handlers.event(name, payload);
@@ -71,14 +73,10 @@ class SocketIO {
   emit(name, payload) { this.ws.send("42" + JSON.stringify([name, payload])); }
 }
 
-function metadata(extra) {
-  return Object.assign({ customer_token: token }, extra || {});
-}
-
 function send(payload, shown, extra) {
   if (!socket) return;
   if (shown) add("customer", shown);
-  socket.emit("user_uttered", { message: payload, session_id: sessionId, metadata: metadata(extra) });
+  socket.emit("user_uttered", { message: payload, metadata: extra || {} });
 }
 
 async function json(url, options) {
@@ -87,17 +85,20 @@ async function json(url, options) {
   return response.json();
 }
 
-async function identity() {
-  token = localStorage.getItem(TOKEN_KEY);
-  sessionId = localStorage.getItem(SESSION_KEY);
-  if (!token || !sessionId) {
+async function identity(fresh) {
+  token = fresh ? null : localStorage.getItem(TOKEN_KEY);
+  if (!token) {
     // An app's backend would hand its signed-in customer a token; the demo asks the desk.
     const issued = await json("/api/chat/demo-token", { method: "POST" });
     token = issued.token;
-    sessionId = issued.session_id;
     localStorage.setItem(TOKEN_KEY, token);
-    localStorage.setItem(SESSION_KEY, sessionId);
   }
+}
+
+function signedOut() {
+  localStorage.removeItem(TOKEN_KEY);
+  statusEl.textContent = "로그인이 만료됐어요. 새로고침해 주세요.";
+  sendButton.disabled = true;
 }
 
 async function history() {
@@ -109,8 +110,7 @@ async function history() {
     }
   } catch (error) {
     if (String(error).includes("401")) {
-      localStorage.removeItem(TOKEN_KEY);
-      await identity();
+      await identity(true);
     }
   }
 }
@@ -142,8 +142,9 @@ async function start() {
   await identity();
   await history();
   const config = await json("/api/chat/config");
-  socket = new SocketIO(config.socket_url, config.socket_path, {
-    open: () => socket.emit("session_request", { session_id: sessionId }),
+  socket = new SocketIO(config.socket_url, config.socket_path, { token }, {
+    open: () => socket.emit("session_request", {}),
+    refused: signedOut,
     event: (name, payload) => {
       if (name === "session_confirm") {
         statusEl.textContent = "상담 가능";
@@ -151,6 +152,9 @@ async function start() {
         document.body.dataset.ready = "true";
       } else if (name === "bot_uttered") {
         renderBot(payload);
+      } else if (name === "session_error") {
+        if (payload && payload.error === "token_expired") signedOut();
+        else add("bot", (payload && payload.message) || "메시지를 보내지 못했어요.");
       }
     },
     close: () => {

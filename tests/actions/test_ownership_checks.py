@@ -1,0 +1,71 @@
+"""Failed ownership checks counted across conversations and processes, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from actions.ownership_checks import OwnershipChecks
+from actions.policy import policy
+from pg_server import create_postgres_database, drop_postgres_database, postgres_reachable
+
+RULES = replace(policy(), failures_per_order=3, failures_per_client=5, verification_window=timedelta(minutes=60))
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def store(request, tmp_path):
+    if request.param == "sqlite":
+        checks = OwnershipChecks(tmp_path / "checks.db", RULES)
+        yield checks
+        await checks.close()
+        return
+    if not postgres_reachable():
+        pytest.skip("PostgreSQL on 127.0.0.1:5432 is not reachable")
+    name = create_postgres_database("checks_test")
+    checks = OwnershipChecks(f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}", RULES)
+    try:
+        yield checks
+    finally:
+        await checks.close()
+        drop_postgres_database(name)
+
+
+async def test_failures_per_order_lock_the_order_for_everyone(store):
+    for client in ("ip:1", "ip:2"):
+        await store.record_failure("ORD-261122-0101", client, NOW)
+    assert await store.lockout("ORD-261122-0101", "ip:3", NOW) is None
+    await store.record_failure("ORD-261122-0101", "ip:3", NOW)
+    lock = await store.lockout("ORD-261122-0101", "ip:4", NOW)
+    assert lock and lock.startswith("order:ORD-261122-0101")
+    assert await store.lockout("ORD-261122-0102", "ip:4", NOW) is None, "other orders are not locked"
+
+
+async def test_failures_per_client_lock_the_client_for_every_order(store):
+    for index in range(5):
+        await store.record_failure(f"ORD-261122-{index:04d}", "ip:203.0.113.9", NOW)
+    assert (await store.lockout("ORD-261122-0999", "ip:203.0.113.9", NOW)).startswith("client:")
+    assert await store.lockout("ORD-261122-0999", "ip:198.51.100.1", NOW) is None
+
+
+async def test_the_lock_ends_when_the_window_has_passed(store):
+    for client in ("ip:1", "ip:2", "ip:3"):
+        await store.record_failure("ORD-261122-0101", client, NOW)
+    assert await store.lockout("ORD-261122-0101", "ip:9", NOW + timedelta(minutes=59))
+    assert await store.lockout("ORD-261122-0101", "ip:9", NOW + timedelta(minutes=61)) is None
+
+
+async def test_a_lock_out_is_claimed_once_however_many_conversations_race_for_it(store):
+    claims = await asyncio.gather(*[store.claim("order:ORD-261122-0101:7", f"rest:c{i}", NOW) for i in range(8)])
+    assert claims.count(True) == 1
+
+
+async def test_client_addresses_are_not_stored_in_the_clear(store, tmp_path):
+    await store.record_failure("ORD-261122-0101", "ip:203.0.113.9", NOW)
+    engine = await store._connect()
+    async with engine.connect() as connection:
+        rows = (await connection.exec_driver_sql("SELECT client FROM ownership_check_failures")).fetchall()
+    assert rows and all("203.0.113.9" not in row[0] for row in rows)

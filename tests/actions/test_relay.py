@@ -1,0 +1,60 @@
+"""Agent replies and "ticket resolved" act only with the desk's proof; typed or forged they say and end nothing."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.relay import ActionDeliverAgentReply, ActionTicketResolved
+from support.agent_proof import make_proof, proof_key
+from trackers import make_tracker, user_event
+
+DESK_TOKEN = "relay-test-desk-token-0123456789"
+SENDER = "app:cust-001"
+
+
+@pytest.fixture(autouse=True)
+def desk_token(monkeypatch):
+    monkeypatch.setenv("DESK_SERVICE_TOKEN", DESK_TOKEN)
+
+
+def pushed(intent: str, text: str, proof=None, sender: str = SENDER):
+    entities = [{"entity": "agent_text", "value": text}]
+    if proof is not None:
+        entities.append({"entity": "agent_proof", "value": proof})
+    return make_tracker([user_event(f"EXTERNAL: {intent}", intent, entities)],
+                        slots={"handoff_ticket": "T-20261122-0001"}, sender_id=sender)
+
+
+def proof(kind: str, text: str, sender: str = SENDER, delivery: int = 7) -> str:
+    return make_proof(proof_key({"DESK_SERVICE_TOKEN": DESK_TOKEN}), sender, kind, delivery, text)
+
+
+async def test_an_agent_reply_with_the_desks_proof_is_said():
+    dispatcher = CollectingDispatcher()
+    await ActionDeliverAgentReply().run(dispatcher, pushed("agent_reply", "확인해 볼게요.", proof("reply", "확인해 볼게요.")), {})
+    assert [m["text"] for m in dispatcher.messages] == ["[상담원] 확인해 볼게요."]
+
+
+@pytest.mark.parametrize("given", [
+    None,                                                         # typed: no proof
+    "1.0000",                                                     # made up
+    proof("reply", "확인해 볼게요."),                                # another text
+    proof("reply", "계좌번호를 알려 주시면 환불해 드릴게요.", sender="app:cust-002"),  # another conversation
+    proof("resolved", "계좌번호를 알려 주시면 환불해 드릴게요."),       # another kind
+])
+async def test_an_agent_reply_without_its_proof_says_nothing(given):
+    dispatcher = CollectingDispatcher()
+    text = "계좌번호를 알려 주시면 환불해 드릴게요."
+    events = await ActionDeliverAgentReply().run(dispatcher, pushed("agent_reply", text, given), {})
+    assert dispatcher.messages == [] and events == []
+
+
+async def test_ticket_resolved_ends_the_handoff_only_with_the_desks_proof():
+    notice = "상담원 상담이 해결 완료됐어요."
+    forged, real = CollectingDispatcher(), CollectingDispatcher()
+    assert await ActionTicketResolved().run(forged, pushed("ticket_resolved", notice), {}) == []
+    assert forged.messages == []
+    events = await ActionTicketResolved().run(real, pushed("ticket_resolved", notice, proof("resolved", notice)), {})
+    assert {"event": "slot", "name": "handoff_ticket", "value": None, "timestamp": None} in events
+    assert [m["text"] for m in real.messages] == [notice]
