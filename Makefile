@@ -66,7 +66,7 @@ run-prod: $(MODEL) secrets ## production profile on this machine: HAProxy (8005)
 	@bash scripts/system-deps.sh
 	@set -a; source deploy/prod.env; source var/secrets.env; set +a; bash scripts/prod-prepare.sh $(FILE)
 	@echo ""
-	@echo "  Chat (REST, via HAProxy):  curl -s localhost:8005/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"배달이 너무 늦어요\"}'"
+	@echo "  Chat (REST, via HAProxy):  source var/secrets.env; curl -s localhost:8005/webhooks/rest/webhook -H \"Authorization: Bearer \$$REST_SERVICE_TOKEN\" -d '{\"sender\":\"me\",\"message\":\"배달이 너무 늦어요\"}'"
 	@echo "  Agent console:             http://localhost:5180/console"
 	@echo "  Stop:                      Ctrl-C"
 	@echo ""
@@ -74,8 +74,8 @@ run-prod: $(MODEL) secrets ## production profile on this machine: HAProxy (8005)
 
 load: $(INSTALLED) ## load test of a running `make run-prod`: 50 conversations for 3 minutes (LOAD_SECONDS=, CONVERSATIONS=)
 	@mkdir -p results; set -a; source deploy/prod.env; source var/secrets.env; set +a; \
-		$(BIN)/python scripts/load_test.py --url "$$RASA_URL" --desk-url "$$DESK_URL" --rasa-token "$$RASA_TOKEN" \
-		--desk-token "$$DESK_SERVICE_TOKEN" --conversations $(or $(CONVERSATIONS),50) --seconds $(or $(LOAD_SECONDS),180) \
+		$(BIN)/python scripts/load_test.py --url "http://127.0.0.1:$$LB_PORT" --api-url "$$RASA_URL" --desk-url "$$DESK_URL" \
+		--rasa-token "$$RASA_TOKEN" --desk-token "$$DESK_SERVICE_TOKEN" --rest-token "$$REST_SERVICE_TOKEN" --conversations $(or $(CONVERSATIONS),50) --seconds $(or $(LOAD_SECONDS),180) \
 		--json results/load.json
 
 prune-conversations: $(INSTALLED) secrets ## delete conversations idle for more than DAYS (30) from the tracker store (DRY_RUN=1 counts; PROFILE=prod)

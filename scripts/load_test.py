@@ -1,13 +1,16 @@
 """Bounded load test of a running stack: many concurrent customer conversations, then an audit.
 
-    python scripts/load_test.py --url http://127.0.0.1:8005 --desk-url http://127.0.0.1:5180 \\
-        --rasa-token T --desk-token T [--conversations 50] [--seconds 180] [--json report.json]
+    python scripts/load_test.py --url http://127.0.0.1:8005 --api-url http://127.0.0.1:5107 \\
+        --desk-url http://127.0.0.1:5180 --rasa-token T --desk-token T [--rest-token T] \\
+        [--conversations 50] [--seconds 180] [--json report.json]
 
 Each of ``--conversations`` simulated customers talks to the bot over the REST
 webhook (realistic Korean support conversations: delay, quality with a photo,
 payment, FAQ, handoff), pausing 1–2 s between messages like a person, one
-conversation after another, until ``--seconds`` have passed. Only 127.0.0.1 /
-localhost URLs are accepted. Afterwards it audits:
+conversation after another, until ``--seconds`` have passed; it calls as the app's
+backend would, with the REST service token (``--rest-token``). Only 127.0.0.1 /
+localhost URLs are accepted. Afterwards it audits, reading Rasa's trackers through
+its private API address (``--api-url``, default ``--url``):
 
 - **errors**: requests that failed, timed out, answered non-200 or with no message;
 - **lost messages**: messages sent that Rasa's tracker does not hold, in order;
@@ -53,6 +56,11 @@ class Conversation:
     sent: List[str] = field(default_factory=list)
     expected_tickets: int = 0
 
+    @property
+    def conversation_id(self) -> str:
+        """The REST channel's conversation id of this sender."""
+        return f"rest:{self.sender}"
+
 
 @dataclass
 class Totals:
@@ -88,7 +96,7 @@ async def upload_photo(http: aiohttp.ClientSession, desk_url: str, token: str) -
 
 
 async def customer(http: aiohttp.ClientSession, url: str, deadline: float, photo: str, seed: int,
-                   totals: Totals) -> None:
+                   totals: Totals, headers: Dict[str, str]) -> None:
     """One simulated customer: whole conversations, one after another, until the deadline."""
     rng = random.Random(seed)
     while time.monotonic() < deadline:
@@ -104,7 +112,7 @@ async def customer(http: aiohttp.ClientSession, url: str, deadline: float, photo
             started = time.monotonic()
             totals.requests += 1
             try:
-                async with http.post(f"{url}/webhooks/rest/webhook", json=body) as response:
+                async with http.post(f"{url}/webhooks/rest/webhook", json=body, headers=headers) as response:
                     answer = await response.json(content_type=None)
                     if response.status != 200 or not answer:
                         totals.errors.append(f"{chat.sender}: {text!r} -> HTTP {response.status} {answer!r:.200}")
@@ -119,14 +127,15 @@ async def audit(http: aiohttp.ClientSession, url: str, desk_url: str, rasa_token
     """Lost messages (not in the tracker, in order; handoffs without a ticket) and duplicate tickets."""
     lost: List[str] = []
     for chat in totals.conversations:
-        async with http.get(f"{url}/conversations/{chat.sender}/tracker", params={"token": rasa_token}) as r:
+        async with http.get(f"{url}/conversations/{chat.conversation_id}/tracker",
+                            params={"token": rasa_token}) as r:
             tracker = await r.json()
         held = [e.get("text") for e in tracker.get("events", []) if e.get("event") == "user"]
         if held != chat.sent:
             lost.append(f"{chat.sender}: sent {len(chat.sent)}, tracker holds {len(held)} ({held[-2:]!r})")
     duplicates: List[str] = []
     for chat in totals.conversations:
-        async with http.get(f"{desk_url}/api/tickets", params={"sender_id": chat.sender},
+        async with http.get(f"{desk_url}/api/tickets", params={"sender_id": chat.conversation_id},
                             headers={"Authorization": f"Bearer {desk_token}"}) as r:
             count = len((await r.json())["tickets"])
         if count > chat.expected_tickets:
@@ -147,6 +156,8 @@ def percentile(values: List[float], q: float) -> float:
 async def run(args: argparse.Namespace) -> Dict[str, object]:
     """Drive the load, then audit; returns the report."""
     url, desk_url = require_local(args.url), require_local(args.desk_url)
+    api_url = require_local(args.api_url or args.url)
+    headers = {"Authorization": f"Bearer {args.rest_token}"} if args.rest_token else {}
     totals = Totals()
     timeout = aiohttp.ClientTimeout(total=args.request_timeout)
     connector = aiohttp.TCPConnector(limit=args.conversations + 10)
@@ -154,10 +165,10 @@ async def run(args: argparse.Namespace) -> Dict[str, object]:
         photo = await upload_photo(http, desk_url, args.desk_token)
         started = time.monotonic()
         deadline = started + args.seconds
-        await asyncio.gather(*[customer(http, url, deadline, photo, args.seed + i, totals)
+        await asyncio.gather(*[customer(http, url, deadline, photo, args.seed + i, totals, headers)
                                for i in range(args.conversations)])
         elapsed = time.monotonic() - started
-        lost, duplicates = await audit(http, url, desk_url, args.rasa_token, args.desk_token, totals)
+        lost, duplicates = await audit(http, api_url, desk_url, args.rasa_token, args.desk_token, totals)
     return {
         "concurrent_conversations": args.conversations,
         "seconds": round(elapsed, 1),
@@ -178,6 +189,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     """Command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", required=True, help="the bot's public address (HAProxy in production)")
+    parser.add_argument("--api-url", help="Rasa's HTTP API for the audit (HAProxy's private frontend in production)")
+    parser.add_argument("--rest-token", help="the REST channel's service token (required by the production profile)")
     parser.add_argument("--desk-url", required=True)
     parser.add_argument("--rasa-token", required=True)
     parser.add_argument("--desk-token", required=True)

@@ -18,3 +18,5 @@ add DESK_DEMO_AGENT_PASSWORD 8   # sign-in of agent@example.com at /console
 add RASA_TOKEN 24                # Rasa's HTTP API (the desk pushes agent replies)
 add CHAT_JWT_SECRET 32           # signs the in-app chat's customer tokens (desk) and verifies them (actions)
 add ACTION_SERVER_TOKEN 24       # Rasa sends it to the action server, which refuses calls without it
+add KAKAO_SKILL_SECRET 24        # the X-Skill-Secret header of the KakaoTalk skill (docs/channels-kakao.md)
+add REST_SERVICE_TOKEN 24        # an app backend's credential for the REST channel (required in production)
