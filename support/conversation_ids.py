@@ -36,7 +36,7 @@ NAMESPACES = (APP, WEB, REST, KAKAO, MESSENGER)
 MAX_LOCAL_ID = 190
 # characters a URL path carries unencoded (RFC 3986 unreserved, plus ":@+=")
 LOCAL_ID = re.compile(r"[A-Za-z0-9._~:@+=-]{1,%d}" % MAX_LOCAL_ID)
-CONVERSATION_ID = re.compile(r"[A-Za-z0-9._~:@+=-]{1,200}")
+CONVERSATION_ID = re.compile(r"^[A-Za-z0-9._~:@+=-]{1,200}$")  # anchored: pydantic and JSON Schema match prefixes
 _PATH_SAFE = ":@+="
 
 

@@ -11,8 +11,8 @@ from typing import Dict, Iterator
 import pytest
 
 from processes import (
-    ACTION_SERVER_TOKEN, BIN, CHAT_JWT_SECRET, DEMO_AGENT, KAKAO_SKILL_SECRET, REST_SERVICE_TOKEN, ROOT, Processes,
-    free_port, wait_http,
+    ACTION_SERVER_TOKEN, BIN, CHAT_JWT_SECRET, DEMO_AGENT, KAKAO_SKILL_SECRET, MESSENGER_ENV, REST_SERVICE_TOKEN, ROOT,
+    Processes, free_port, wait_http,
 )
 
 MODEL = Path(os.environ.get("RASA_MODEL", ROOT / "models" / "support-bot.tar.gz"))
@@ -125,12 +125,6 @@ def graph_api() -> Iterator[GraphStandIn]:
     stand_in.close()
 
 
-# Messenger's secrets in the test session (the channel reads them from the environment).
-MESSENGER_ENV = {
-    "FB_APP_SECRET": "test-app-secret-0123456789",
-    "FB_VERIFY_TOKEN": "test-verify-token",
-    "FB_PAGE_ACCESS_TOKEN": "test-page-access-token",
-}
 
 
 @pytest.fixture(scope="session")
@@ -194,6 +188,8 @@ def stack(
             "CHAT_JWT_SECRET": CHAT_JWT_SECRET,
             "KAKAO_SKILL_SECRET": KAKAO_SKILL_SECRET,
             "REST_SERVICE_TOKEN": REST_SERVICE_TOKEN,
+            # as behind HAProxy: tests name a customer's address with X-Forwarded-For
+            "CHANNEL_TRUSTED_PROXIES": "127.0.0.1",
         },
     )
     wait_http(f"http://127.0.0.1:{action_port}/health", 120, actions)

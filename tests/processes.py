@@ -23,6 +23,12 @@ CHAT_JWT_SECRET = "test-chat-jwt-secret-0123456789abcdef"
 ACTION_SERVER_TOKEN = "test-action-server-token-0123456789"
 # the X-Skill-Secret header KakaoTalk sends with every skill request
 KAKAO_SKILL_SECRET = "test-kakao-skill-secret-0123456789"
+# Messenger's secrets in the test session (the channel reads them from the environment).
+MESSENGER_ENV = {
+    "FB_APP_SECRET": "test-app-secret-0123456789",
+    "FB_VERIFY_TOKEN": "test-verify-token",
+    "FB_PAGE_ACCESS_TOKEN": "test-page-access-token",
+}
 # an app backend's credential for the REST channel (its conversations then count failed checks each on their own)
 REST_SERVICE_TOKEN = "test-rest-service-token-0123456789"
 
@@ -138,14 +144,21 @@ def tickets_of_sender(desk_url: str, token: str, sender: str) -> list:
     return body["tickets"]
 
 
+def tracker_events(rasa_url: str, rasa_token: str, conversation: str) -> list:
+    """The events Rasa holds for ``conversation`` (read through its API, the id in the path as it is)."""
+    from support.conversation_ids import path_segment
+
+    status, tracker = http_json("GET", f"{rasa_url}/conversations/{path_segment(conversation)}/tracker?token={rasa_token}")
+    return (tracker.get("events") or []) if status == 200 and isinstance(tracker, dict) else []
+
+
 def turn_finished(rasa_url: str, rasa_token: str, sender: str) -> bool:
     """Whether Rasa has stored a finished turn of ``sender`` (a customer message, then ``action_listen``).
 
     Push channels (Messenger) are answered before the turn runs; Rasa stores the tracker
     after the turn's messages went out, so once this holds every answer has been sent.
     """
-    status, tracker = http_json("GET", f"{rasa_url}/conversations/{sender}/tracker?token={rasa_token}")
-    events = (tracker.get("events") or []) if status == 200 and isinstance(tracker, dict) else []
+    events = tracker_events(rasa_url, rasa_token, sender)
     actions = [event for event in events if event.get("event") == "action"]
     return any(event.get("event") == "user" for event in events) and bool(actions) and (
         actions[-1].get("name") == "action_listen"

@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import json
 import random
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -19,11 +18,8 @@ from typing import Any, Callable, Dict, List
 
 import pytest
 
+from conversation import TICKET_NUMBER, Agent
 from processes import DEMO_AGENT, ROOT, http_json, turn_finished
-
-if str(ROOT / "tests" / "e2e") not in sys.path:  # the shared e2e helpers, when this file runs alone
-    sys.path.append(str(ROOT / "tests" / "e2e"))
-from conversation import TICKET_NUMBER, Agent  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 

@@ -82,14 +82,6 @@ def test_rasa_api_is_not_public_and_needs_the_token_on_the_private_route(prod):
     assert token not in logged, "but not the token in its query string"
 
 
-def test_the_rest_webhook_takes_only_the_apps_backend(prod):
-    from prodkit import say
-
-    assert say(prod.url, "prod-no-token", "안녕하세요", token=None)[0] == 401
-    assert say(prod.url, "prod-wrong-token", "안녕하세요", token="not-the-token")[0] == 401
-    assert say(prod.url, "prod-backend", "안녕하세요")[0] == 200
-
-
 def test_action_servers_refuse_callers_without_rasas_token(prod):
     call = {"next_action": "action_submit_problem", "sender_id": "x", "tracker": {"sender_id": "x"}, "domain": {}}
     for url in (f"http://127.0.0.1:{prod.env['ACTION_LB_PORT']}/webhook",
