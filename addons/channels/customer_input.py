@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import os
 from typing import Any, Dict, Mapping, Optional, Sequence
@@ -44,9 +46,16 @@ def trusted_proxies(env: Optional[Mapping[str, str]] = None) -> Sequence[Network
     return parse_proxies(env.get("CHANNEL_TRUSTED_PROXIES", ""))
 
 
-def address_client(peer: Optional[str], forwarded_for: Optional[str], proxies: Sequence[Network]) -> str:
-    """The client key of a request from ``peer``: ``ip:<address>``."""
-    return f"ip:{client_ip(peer or 'unknown', forwarded_for, proxies)}"
+def address_client(
+    peer: Optional[str], forwarded_for: Optional[str], proxies: Sequence[Network], key: Optional[bytes] = None
+) -> str:
+    """The client key of a request from ``peer``: ``ip:`` and a keyed digest of its address.
+
+    The conversation keeps this key (in each message's identity), never the address itself.
+    """
+    address = client_ip(peer or "unknown", forwarded_for, proxies)
+    digest = hmac.new(key or b"", b"client-address:" + address.encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"ip:{digest[:32]}"
 
 
 class CustomerInput:

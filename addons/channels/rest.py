@@ -274,7 +274,7 @@ class CheckedRestInput(RestInput):
             customer=customer,
             # the app's backend speaks for many customers from one address: count per conversation
             client=parsed.conversation if service else address_client(
-                request.ip, request.headers.get("x-forwarded-for"), self.proxies
+                request.ip, request.headers.get("x-forwarded-for"), self.proxies, self.customer_input.key
             ),
             expires_at=expires_at,
         )

@@ -111,6 +111,7 @@ class BoundSocketIOInput(SocketIOInput):
             request.ip if request is not None else None,
             request.headers.get("x-forwarded-for") if request is not None else None,
             self.proxies,
+            self.customer_input.key,
         )
         if token is None:
             return {"conversation": conversation_ids.anonymous_conversation(), "customer": None,

@@ -40,9 +40,11 @@ def bodies_for(model):
 
 
 TEXT = st.text(min_size=1, max_size=40)
+CONVERSATION = st.from_regex(r"[A-Za-z0-9._~:@+=-]{1,40}", fullmatch=True)  # support/conversation_ids.py
 NEARLY_VALID = {
     TicketCreate: st.fixed_dictionaries(
-        {"category": st.sampled_from(["delay", "quality", "payment", "other"]), "channel": TEXT, "sender_id": TEXT},
+        {"category": st.sampled_from(["delay", "quality", "payment", "other"]), "channel": TEXT,
+         "sender_id": CONVERSATION},
         optional={
             "priority": st.sampled_from(["urgent", "high", "normal", "low"]),
             "customer_id": st.text(max_size=100), "order_number": st.text(max_size=30),

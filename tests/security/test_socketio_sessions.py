@@ -56,18 +56,20 @@ def test_a_socket_without_a_token_cannot_join_a_customers_conversation(stack):
 
 
 def test_a_signed_in_customer_is_bound_to_her_own_conversation_and_sees_her_orders(stack):
+    """The positive control: 박준호 (cust-002) signed in sees his own order without phone digits."""
     async def chat():
-        async with ChatSocket(stack["rasa_url"], token=token_for("cust-001")) as customer:
-            session = await customer.session(session_id="app:cust-002")  # naming another conversation is ignored
+        async with ChatSocket(stack["rasa_url"], token=token_for("cust-002")) as customer:
+            session = await customer.session(session_id=VICTIM)  # naming another conversation is refused
+            await customer.next("session_error")
             await customer.say("음식이 다 식어서 왔어요")
             await customer.next("bot_uttered", containing="주문번호")
-            await customer.say("ORD-261122-0106")
-            found = await customer.next("bot_uttered", containing="바삭 돈까스")
+            await customer.say("ORD-261121-0111")
+            found = await customer.next("bot_uttered", containing="족발 명가")
             return session, found
 
     session, found = asyncio.run(chat())
-    assert session["session_id"] == VICTIM and "resume_token" not in session
-    assert "바삭 돈까스" in found["text"]
+    assert session["session_id"] == "app:cust-002" and "resume_token" not in session
+    assert "족발 명가" in found["text"]
 
 
 @pytest.mark.parametrize("make_auth, code", [
