@@ -79,3 +79,10 @@ def test_a_callback_url_off_kakaos_callback_host_is_never_used(stack, callback):
     status, answer = kakao(stack, f"sec{uuid.uuid4().hex}", "배달이 너무 늦어요", callbackUrl=callback)
     assert status == 200 and "useCallback" not in answer
     assert "주문번호" in kakao_text(answer)
+
+
+def test_oversized_ids_are_a_clear_400(stack):
+    status, body = rest(stack, "a" * 191, "안녕하세요")
+    assert (status, body["error"]) == (400, "invalid_sender")
+    status, body = kakao(stack, "k" * 191, "안녕하세요")
+    assert (status, body["error"]) == (400, "invalid_user_id")
