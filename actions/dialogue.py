@@ -15,7 +15,7 @@ from actions.category import current_category
 from actions.identity import signed_customer
 from actions.desk_client import DeskClient
 from actions.handoff import clear_problem_slots, open_ticket
-from actions.order_access import may_see, order_repository
+from actions.order_access import is_verified, may_see, order_repository
 from actions.order_facts import clock
 from actions.policy import policy
 from actions.problem_form import report_order
@@ -170,7 +170,7 @@ class ActionSwitchProblem(Action):
         dispatcher.utter_message(response=f"utter_sorry_{category}")
         events = [SlotSet("form_category", category), *[SlotSet(s, None) for s in CATEGORY_SLOTS]]
         number = tracker.get_slot("order_number")
-        if number and tracker.get_slot("order_verified"):
+        if number and is_verified(tracker):
             order = await (self._repository or order_repository()).get(number)
             if order is not None and may_see(tracker, order):
                 finding = report_order(order, category, datetime.now(timezone.utc), dispatcher)

@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.category import current_category
 from actions.desk_client import DeskClient, DeskRejected, DeskUnavailable, desk_client
 from actions.identity import signed_customer
+from actions.order_access import finding_of, is_verified
 from actions.order_facts import day_and_clock
 from actions.policy import policy
 from actions.ticket_outbox import ticket_outbox
@@ -52,7 +53,7 @@ def _notes(tracker: Tracker, reason: str) -> List[str]:
         notes.append(REASON_NOTES[reason])
     if tracker.get_slot("order_unknown"):
         notes.append("고객이 주문번호를 몰라 주문번호 없이 접수")
-    elif tracker.get_slot("order_number") and not tracker.get_slot("order_verified"):
+    elif tracker.get_slot("order_number") and not is_verified(tracker):
         notes.append("주문번호 본인 확인 전")
     if tracker.get_slot("photos") == [] or tracker.get_slot("photos_unavailable"):
         notes.append("고객이 사진을 보낼 수 없다고 함")
@@ -65,7 +66,7 @@ def payment_details(tracker: Tracker) -> Optional[Dict[str, Any]]:
         "amount": tracker.get_slot("payment_amount"),
         "method": tracker.get_slot("payment_method"),
         "approved_at": tracker.get_slot("payment_time"),
-        "finding": tracker.get_slot("order_finding") if current_category(tracker) == "payment" else None,
+        "finding": finding_of(tracker) if current_category(tracker) == "payment" else None,
     }
     details = {key: value for key, value in details.items() if value is not None}
     return details or None

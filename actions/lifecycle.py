@@ -13,8 +13,9 @@ import logging
 from sanic import Sanic
 from sanic.exceptions import SanicException
 
-from actions import desk_client, order_access, ownership_checks
-from actions.ticket_outbox import keep_flushing, ticket_outbox
+from actions import desk_client, order_access
+from actions.action_database import close_action_database
+from actions.ticket_outbox import keep_flushing
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +44,7 @@ def register_shutdown(app_name: str = "rasa_sdk") -> bool:
     async def close_http_clients(_app: Sanic, _loop) -> None:
         await desk_client.close_client()
         await order_access.close_repository()
-        await ticket_outbox().close()
-        await ownership_checks.close_ownership_checks()
+        await close_action_database()  # the outbox's and the ownership checks' connections
 
     return True
 

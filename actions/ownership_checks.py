@@ -1,45 +1,52 @@
-"""Failed ownership checks, counted where every action server sees them.
+"""Failed ownership checks, counted where every action server sees them, and never more than allowed.
 
 A customer proves an order is theirs with the last four digits of the phone
 number it was placed with. Counting wrong answers in one conversation alone
-would let anyone start a new conversation for three fresh guesses, so every
-failure is also kept in the action server's database (the ticket outbox's: a
-SQLite file by default, PostgreSQL shared by all action servers in the production
-profile), per order and per client (:func:`actions.identity.client_of`). Past
-``failures_per_order`` or ``failures_per_client`` failures within the policy's
-window, no more digits are checked for that order, or from that client, until the
-window has passed (:meth:`OwnershipChecks.lockout`). The first conversation that
-meets a lock-out claims it (:meth:`OwnershipChecks.claim`), so a lock-out opens at
-most one ticket however many conversations run into it.
+would let anyone start a new conversation for three fresh guesses, so the checks
+are also counted in the action server's database (:mod:`actions.action_database`:
+a SQLite file by default, PostgreSQL shared by all action servers in production),
+per order and per client (:func:`actions.identity.client_of`), in windows of the
+policy's length (an hour).
+
+Each order and each client has ``failures_per_order`` / ``failures_per_client``
+*slots* per window. A check first takes one slot of each (:meth:`OwnershipChecks.reserve`):
+taking a slot is one insert under a primary key, so however many checks run at
+once — in one process or in many — no more than the slots are ever taken. Digits
+are compared only with both slots held; right digits give the slots back
+(:meth:`OwnershipChecks.release`), wrong ones keep them. With no slot left the
+order or the client is locked out until the window ends
+(:meth:`OwnershipChecks.lockout`), and the first conversation that meets a
+lock-out claims it (:meth:`OwnershipChecks.claim`), so a lock-out opens at most
+one ticket however many conversations run into it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Optional, Union
+from typing import List, Optional, Tuple, Union
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, and_, delete, func, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from actions.action_database import ActionDatabase, action_database
 from actions.policy import Policy, policy
-from actions.ticket_outbox import default_url
 
 logger = logging.getLogger(__name__)
 
 metadata = MetaData()
-failures = Table(
-    "ownership_check_failures",
+slots = Table(
+    "ownership_check_slots",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("order_number", String(40), nullable=False, index=True),
-    Column("client", String(64), nullable=False, index=True),
-    Column("failed_at", Float, nullable=False, index=True),
+    Column("kind", String(10), primary_key=True),  # "order" or "client"
+    Column("subject", String(64), primary_key=True),  # the order number, or a digest of the client
+    Column("window", Integer, primary_key=True),
+    Column("slot", Integer, primary_key=True),
+    Column("taken_at", Float, nullable=False, index=True),
 )
 lockouts = Table(
     "ownership_check_lockouts",
@@ -49,21 +56,28 @@ lockouts = Table(
     Column("claimed_at", Float, nullable=False),
 )
 
+Slot = Tuple[str, str, int, int]
+
 
 def client_digest(client: str) -> str:
     """A client key as stored: a hash, so no address is kept in the clear."""
     return hashlib.sha256(client.encode("utf-8")).hexdigest()[:32]
 
 
+@dataclass(frozen=True)
+class Reservation:
+    """The slots one check holds: kept when the digits were wrong, given back when they were right."""
+
+    held: List[Slot]
+
+
 class OwnershipChecks:
     """Failed ownership checks per order and per client (see the module docstring)."""
 
     def __init__(self, location: Union[str, Path, None] = None, rules: Optional[Policy] = None) -> None:
-        text = str(location) if location is not None else default_url()
-        self.url = text if "://" in text else f"sqlite+aiosqlite:///{text}"
+        """Count in the action server's database, or in the one at ``location``; ``rules``: the limits."""
+        self.database = action_database() if location is None else ActionDatabase(location)
         self._rules = rules
-        self._engine: Optional[AsyncEngine] = None
-        self._ready = asyncio.Lock()
 
     @property
     def rules(self) -> Policy:
@@ -71,59 +85,92 @@ class OwnershipChecks:
         return self._rules or policy()
 
     async def _connect(self) -> AsyncEngine:
-        async with self._ready:
-            if self._engine is None:
-                url = make_url(self.url)
-                if url.get_backend_name() == "sqlite" and url.database:
-                    Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-                engine = create_async_engine(self.url, pool_pre_ping=True)
-                async with engine.begin() as connection:
-                    await connection.run_sync(metadata.create_all)
-                self._engine = engine
-        return self._engine
+        return await self.database.engine(metadata)
 
     async def close(self) -> None:
         """Release the database connections."""
-        if self._engine is not None:
-            await self._engine.dispose()
-            self._engine = None
+        await self.database.close()
 
-    def _window_start(self, now: datetime) -> float:
-        return (now - self.rules.verification_window).timestamp()
+    def _window(self, now: datetime) -> int:
+        return int(now.timestamp() // self.rules.verification_window.total_seconds())
+
+    def _subjects(self, order_number: str, client: str) -> List[Tuple[str, str, int]]:
+        return [("order", order_number[:64], self.rules.failures_per_order),
+                ("client", client_digest(client), self.rules.failures_per_client)]
 
     async def lockout(self, order_number: str, client: str, now: datetime) -> Optional[str]:
         """The lock-out holding for this order or client: its key, or None when digits may be checked."""
         engine = await self._connect()
-        since = self._window_start(now)
-        digest = client_digest(client)
+        window = self._window(now)
         async with engine.connect() as connection:
-            per_order = await connection.scalar(
-                select(func.count()).select_from(failures).where(
-                    and_(failures.c.order_number == order_number, failures.c.failed_at > since)
+            for kind, subject, limit in self._subjects(order_number, client):
+                taken = await connection.scalar(
+                    select(func.count()).select_from(slots).where(
+                        and_(slots.c.kind == kind, slots.c.subject == subject, slots.c.window == window)
+                    )
                 )
-            )
-            per_client = await connection.scalar(
-                select(func.count()).select_from(failures).where(
-                    and_(failures.c.client == digest, failures.c.failed_at > since)
-                )
-            )
-        window = int(now.timestamp() // self.rules.verification_window.total_seconds())
-        if per_order >= self.rules.failures_per_order:
-            return f"order:{order_number}:{window}"
-        if per_client >= self.rules.failures_per_client:
-            return f"client:{digest}:{window}"
+                if taken >= limit:
+                    return f"{kind}:{subject}:{window}"
         return None
 
-    async def record_failure(self, order_number: str, client: str, now: datetime) -> None:
-        """Count one wrong answer for this order from this client; forget failures older than a day."""
+    async def reserve(self, order_number: str, client: str, now: datetime) -> Union[Reservation, str]:
+        """One slot of the order and one of the client, or the key of the lock-out when none is left."""
         engine = await self._connect()
-        async with engine.begin() as connection:
-            await connection.execute(
-                failures.insert().values(order_number=order_number, client=client_digest(client),
-                                         failed_at=now.timestamp())
+        window = self._window(now)
+        held: List[Slot] = []
+        for kind, subject, limit in self._subjects(order_number, client):
+            taken = await self._take(engine, kind, subject, window, limit, now)
+            if taken is None:
+                await self._give_back(engine, held)
+                return f"{kind}:{subject}:{window}"
+            held.append(taken)
+        await self._forget_old(engine, now)
+        return Reservation(held)
+
+    async def release(self, reservation: Reservation) -> None:
+        """The digits were right: the slots do not count as failures."""
+        await self._give_back(await self._connect(), reservation.held)
+
+    async def _take(
+        self, engine: AsyncEngine, kind: str, subject: str, window: int, limit: int, now: datetime
+    ) -> Optional[Slot]:
+        """Insert the first free slot (the primary key makes each slot one check's); None when all are taken."""
+        async with engine.connect() as connection:
+            taken = await connection.scalar(
+                select(func.count()).select_from(slots).where(
+                    and_(slots.c.kind == kind, slots.c.subject == subject, slots.c.window == window)
+                )
             )
-            await connection.execute(delete(failures).where(failures.c.failed_at < (now - timedelta(days=1)).timestamp()))
-        logger.info("ownership check failed for an order (counted across conversations)")
+        start = min(taken, limit)
+        for number in [*range(start, limit), *range(0, start)]:  # from the count on, then any given back
+            try:
+                async with engine.begin() as connection:
+                    await connection.execute(slots.insert().values(
+                        kind=kind, subject=subject, window=window, slot=number, taken_at=now.timestamp()
+                    ))
+                return (kind, subject, window, number)
+            except IntegrityError:
+                continue
+        return None
+
+    @staticmethod
+    async def _give_back(engine: AsyncEngine, held: List[Slot]) -> None:
+        if not held:
+            return
+        async with engine.begin() as connection:
+            for kind, subject, window, number in held:
+                await connection.execute(delete(slots).where(and_(
+                    slots.c.kind == kind, slots.c.subject == subject, slots.c.window == window, slots.c.slot == number
+                )))
+
+    @staticmethod
+    async def _forget_old(engine: AsyncEngine, now: datetime) -> None:
+        """Slots older than a day and claims older than a week are of no use any more."""
+        async with engine.begin() as connection:
+            await connection.execute(delete(slots).where(slots.c.taken_at < (now - timedelta(days=1)).timestamp()))
+            await connection.execute(
+                delete(lockouts).where(lockouts.c.claimed_at < (now - timedelta(days=7)).timestamp())
+            )
 
     async def claim(self, lock_key: str, conversation: str, now: datetime) -> bool:
         """True for the first conversation that meets this lock-out (it opens the ticket), False after."""
@@ -134,9 +181,6 @@ class OwnershipChecks:
                     lockouts.insert().values(lock_key=lock_key[:120], conversation=conversation,
                                              claimed_at=now.timestamp())
                 )
-                await connection.execute(
-                    delete(lockouts).where(lockouts.c.claimed_at < (now - timedelta(days=7)).timestamp())
-                )
         except IntegrityError:
             return False
         return True
@@ -146,16 +190,8 @@ _checks: Optional[OwnershipChecks] = None
 
 
 def ownership_checks() -> OwnershipChecks:
-    """The process-wide store, opened on first use."""
+    """The process-wide store (in the action server's database)."""
     global _checks
     if _checks is None:
         _checks = OwnershipChecks()
     return _checks
-
-
-async def close_ownership_checks() -> None:
-    """Close the process-wide store, if it was opened."""
-    global _checks
-    if _checks is not None:
-        await _checks.close()
-        _checks = None

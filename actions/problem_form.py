@@ -37,7 +37,7 @@ from rasa_sdk.types import DomainDict
 from actions.attachments import attachments_of_latest_message
 from actions.category import current_category
 from actions.identity import client_of, signed_customer
-from actions.order_access import order_repository
+from actions.order_access import finding_of, is_verified, order_repository, proof_for, proof_value
 from actions.ownership_checks import OwnershipChecks, ownership_checks
 from actions.order_facts import delay_facts, delay_message, payment_findings, payment_message
 from actions.policy import policy
@@ -209,9 +209,9 @@ class ValidateProblemForm(FormValidationAction):
         slots: List[Text] = []
         if not no_order:
             slots.append("order_number")
-            if slot("order_number") and not slot("order_verified"):
+            if slot("order_number") and not is_verified(tracker):
                 return slots + ["phone_last4"]
-        finding = slot("order_finding")
+        finding = finding_of(tracker)
         if category == "delay":
             if no_order:
                 slots.append("problem_time")
@@ -279,7 +279,7 @@ class ValidateProblemForm(FormValidationAction):
         number = next((n for n in (normalize_order_number(str(v)) for v in values) if n), None)
         if number is None:
             return self._fail("order_number", tracker, dispatcher, "utter_order_number_invalid")
-        if number == tracker.get_slot("order_number") and tracker.get_slot("order_verified"):
+        if proof_for(tracker, number):  # this very order is proven already (not merely the slot's earlier one)
             return {"order_number": number}
         reset = {
             "order_number": number,
@@ -331,17 +331,17 @@ class ValidateProblemForm(FormValidationAction):
             return {"phone_last4": None}
         number = tracker.get_slot("order_number") or ""
         client, now = client_of(tracker), self._now()
-        lock = await self.checks.lockout(number, client, now)
-        if lock:
-            return await self._locked_out(lock, dispatcher, tracker)
+        reservation = await self.checks.reserve(number, client, now)
+        if isinstance(reservation, str):  # no check left for this order or this client: locked out
+            return await self._locked_out(reservation, dispatcher, tracker)
         order = await self.repository.get(number)
         if order is not None and hmac.compare_digest(str(slot_value), order.phone_last4()):
+            await self.checks.release(reservation)
             return {"phone_last4": "****", **self._verified(order, dispatcher, tracker, "phone")}
-        await self.checks.record_failure(number, client, now)
         attempts = int(tracker.get_slot("phone_attempts") or 0) + 1
         logger.info("conversation %s: ownership not proven (attempt %d)", tracker.sender_id, attempts)
         lock = await self.checks.lockout(number, client, now)
-        if lock:
+        if lock:  # this failure took the last check
             return {"phone_attempts": attempts, **await self._locked_out(lock, dispatcher, tracker)}
         if attempts >= policy().phone_attempts:
             dispatcher.utter_message(response="utter_lookup_failed")
@@ -364,7 +364,7 @@ class ValidateProblemForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         """The order is the customer's (``proof``: ``token`` or ``phone``): say what its records show."""
         finding = report_order(order, current_category(tracker), self._now(), dispatcher)
-        return {"order_verified": proof, "order_finding": finding}
+        return {"order_verified": proof_value(proof, order.number), "order_finding": finding}
 
     # -- time ---------------------------------------------------------------------
 

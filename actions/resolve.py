@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.category import current_category
 from actions.desk_client import DeskClient
 from actions.handoff import clear_problem_slots, open_ticket
-from actions.order_access import order_repository
+from actions.order_access import finding_of, may_see, order_repository
 from actions.order_facts import won
 from orders.repository import OrderRepository
 
@@ -67,7 +67,7 @@ class ActionSubmitProblem(Action):
         return handed_over(await open_ticket(dispatcher, tracker, reason, resolution, client=self._client))
 
     async def _delay(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
-        finding = tracker.get_slot("order_finding")
+        finding = finding_of(tracker)
         if tracker.get_slot("order_unknown"):
             return await self._ticket(dispatcher, tracker, "delay_unknown_order")
         if finding == "delivered":
@@ -85,7 +85,7 @@ class ActionSubmitProblem(Action):
         return answered_by_bot(dispatcher)
 
     async def _payment(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
-        finding = tracker.get_slot("order_finding")
+        finding = finding_of(tracker)
         if finding == "double_charge":
             dispatcher.utter_message(response="utter_payment_will_be_fixed")
             return await self._ticket(dispatcher, tracker, "payment_double_charge", "중복 결제 취소")
@@ -98,6 +98,8 @@ class ActionSubmitProblem(Action):
             return await self._ticket(dispatcher, tracker, "payment_other")
         repository = self._repository or order_repository()
         order = await repository.get(tracker.get_slot("order_number"))
+        if order is not None and not may_see(tracker, order):
+            order = None  # nothing of an order that is not proven: the agent compares
         said = tracker.get_slot("payment_amount")
         recorded = sum(p.amount for p in order.approved_payments) if order else None
         if order is not None and said is not None and int(said) != recorded:

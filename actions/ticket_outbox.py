@@ -1,8 +1,9 @@
 """Tickets waiting for the desk: nothing is lost when the desk is down.
 
 When the desk cannot be reached at handoff time, the ticket (with its
-idempotency key) is kept in a small database (a SQLite file next to the action
-server by default, PostgreSQL shared by all action servers in production) and
+idempotency key) is kept in the action server's database
+(:mod:`actions.action_database`: a SQLite file next to the action server by
+default, PostgreSQL shared by all action servers in production) and
 sent again until the desk takes it; the key makes sure it is created exactly
 once, even when two action servers send the same queued ticket. The desk then tells the customer the ticket number (``notify_customer``),
 on push channels at once, on request/response channels with their next message.
@@ -13,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
@@ -21,14 +21,13 @@ from typing import Any, Dict, List, Optional, Union
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from actions.action_database import ActionDatabase, action_database
 from actions.desk_client import DeskClient, DeskRejected, DeskUnavailable
 
 logger = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
 metadata = MetaData()
 pending_tickets = Table(
     "pending_tickets",
@@ -42,52 +41,26 @@ pending_tickets = Table(
 )
 
 
-def default_url() -> str:
-    """``TICKET_OUTBOX_URL`` (shared by every action server in production), else a SQLite file.
-
-    The file is ``TICKET_OUTBOX_DB``, or ``ticket-outbox.db`` in the data directory.
-    """
-    if os.environ.get("TICKET_OUTBOX_URL"):
-        return os.environ["TICKET_OUTBOX_URL"]
-    if os.environ.get("TICKET_OUTBOX_DB"):
-        return f"sqlite+aiosqlite:///{Path(os.environ['TICKET_OUTBOX_DB'])}"
-    data_dir = Path(os.environ.get("DATA_DIR", ROOT / "var"))
-    return f"sqlite+aiosqlite:///{(data_dir if data_dir.is_absolute() else ROOT / data_dir) / 'ticket-outbox.db'}"
-
-
-def _as_url(location: Union[str, Path]) -> str:
-    """A database URL for a URL or a plain SQLite file path."""
-    text = str(location)
-    return text if "://" in text else f"sqlite+aiosqlite:///{text}"
-
-
 class TicketOutbox:
     """A durable queue of tickets the desk has not accepted yet (SQLite or PostgreSQL)."""
 
     def __init__(self, location: Union[str, Path, None] = None) -> None:
-        self.url = _as_url(location) if location is not None else default_url()
-        self._engine: Optional[AsyncEngine] = None
+        """The outbox in the action server's database, or in the one at ``location`` (a URL or a SQLite file)."""
+        self.database = action_database() if location is None else ActionDatabase(location)
         self._lock = asyncio.Lock()
-        self._ready = asyncio.Lock()
+
+    @property
+    def url(self) -> str:
+        """The database's URL."""
+        return self.database.url
 
     async def _connect(self) -> AsyncEngine:
         """The engine, with the table created on first use."""
-        async with self._ready:
-            if self._engine is None:
-                url = make_url(self.url)
-                if url.get_backend_name() == "sqlite" and url.database:
-                    Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-                engine = create_async_engine(self.url, pool_pre_ping=True)
-                async with engine.begin() as connection:
-                    await connection.run_sync(metadata.create_all)
-                self._engine = engine
-        return self._engine
+        return await self.database.engine(metadata)
 
     async def close(self) -> None:
         """Release the database connections."""
-        if self._engine is not None:
-            await self._engine.dispose()
-            self._engine = None
+        await self.database.close()
 
     async def keep(self, payload: Dict[str, Any], idempotency_key: str) -> None:
         """Store a ticket for later (once per key)."""

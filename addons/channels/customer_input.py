@@ -29,6 +29,10 @@ logger = logging.getLogger(__name__)
 
 # keys of a message's metadata that only the bot itself writes
 RESERVED_METADATA = (METADATA_KEY, "is_external", "customer_token")
+# the longest customer message a channel hands to the bot: KakaoTalk's and Messenger's own limit.
+# Longer texts cost the NLU seconds of CPU for no one (and stalled the server for everyone).
+MAX_TEXT = 2000
+TOO_LONG_TEXT = "메시지가 너무 길어요. 2,000자 이하로 나눠서 보내 주세요."
 
 
 def clean_metadata(metadata: Optional[Mapping[str, Any]]) -> Dict[str, Any]:

@@ -25,7 +25,8 @@ This channel keeps its name, URL (``POST /webhooks/rest/webhook``), request
 * answers ``400 {"error": <code>, "message": …}`` to malformed JSON or UTF-8, a
   body that is not an object, a missing or malformed ``sender`` (1–190
   characters of ``A-Z a-z 0-9 . _ ~ : @ + = -``, which every URL carries as they are;
-  a whole number is taken as text), a
+  a whole number is taken as text), a ``message`` over 2,000 characters
+  (``message_too_long``), a
   ``message`` that is not a string and ``metadata`` that is not an object;
 * always records the channel as ``rest``;
 * answers a polite apology instead of silence when the bot fails, and never logs
@@ -60,7 +61,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from addons.channels.customer_input import CustomerInput, address_client, trusted_proxies
+from addons.channels.customer_input import MAX_TEXT, CustomerInput, address_client, trusted_proxies
 from addons.channels.rest_replay import ReplayMemory, StillRunning
 from support import conversation_ids
 from support.channel_identity import ChannelIdentity
@@ -192,6 +193,8 @@ def parse_rest_request(body: bytes) -> RestRequest:
     message = data.get("message")
     if not isinstance(message, str):
         raise RestRequestError("invalid_message", "message must be a string.")
+    if len(message) > MAX_TEXT:
+        raise RestRequestError("message_too_long", f"message must be at most {MAX_TEXT} characters.")
     metadata = data.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise RestRequestError("invalid_metadata", "metadata must be an object.")

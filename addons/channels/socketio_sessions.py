@@ -16,7 +16,8 @@ decided once, when the socket connects (socket.io's ``auth`` payload):
 (``session_confirm`` → ``{"session_id", "resume_token"?}``). A ``session_id``
 that a client sends and that is not its own gets the event ``session_error``
 ``{"error": "session_mismatch", "message": …}``, never the other room; so does any
-malformed event (``invalid_message``, ``invalid_metadata``) and a message after
+malformed event (``invalid_message``, ``invalid_metadata``), a message over 2,000
+characters (``message_too_long``) and a message after
 the customer token expired (``token_expired``: connect again with a fresh token,
 or send it as ``metadata.customer_token``). Every message carries the channel's
 signed identity (:mod:`addons.channels.customer_input`).
@@ -44,7 +45,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
-from addons.channels.customer_input import CustomerInput, address_client, trusted_proxies
+from addons.channels.customer_input import MAX_TEXT, TOO_LONG_TEXT, CustomerInput, address_client, trusted_proxies
 from addons.channels.shared_memory import redis_url
 from support import conversation_ids
 from support.channel_identity import ChannelIdentity
@@ -55,6 +56,8 @@ logger = logging.getLogger(__name__)
 PUBSUB_CHANNEL = "supportbot-socketio"
 ERROR_EVENT = "session_error"
 MAX_METADATA_CHARS = 64 * 1024
+# the largest socket.io packet the server reads (python-socketio's default is 1 MB)
+MAX_PACKET_BYTES = 128 * 1024
 _RESUME_PURPOSE = b"supportbot/anonymous-resume/v1"
 MESSAGES = {
     "session_mismatch": "이 연결의 대화가 아니에요. 새로 연결해 주세요.",
@@ -63,6 +66,7 @@ MESSAGES = {
     "token_expired": "로그인이 만료됐어요. 앱에서 다시 열어 주세요.",
     "customer_mismatch": "다른 고객의 로그인 정보예요. 새로 연결해 주세요.",
     "invalid_token": "로그인 정보를 확인하지 못했어요. 앱에서 다시 열어 주세요.",
+    "message_too_long": TOO_LONG_TEXT,
 }
 
 
@@ -175,6 +179,8 @@ class BoundSocketIOInput(SocketIOInput):
 
         if not isinstance(data, dict) or not isinstance(data.get("message", ""), str):
             return await refuse("invalid_message")
+        if len(data.get("message", "")) > MAX_TEXT:
+            return await refuse("message_too_long")
         session = await sio.get_session(sid, namespace=self.namespace)
         named = data.get("session_id")
         if named is not None and named != session["conversation"]:
@@ -200,7 +206,7 @@ class BoundSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The socket.io server with bound sessions; its emits shared over Redis when configured."""
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=MAX_PACKET_BYTES)
         url = redis_url()
         if url:
             from socketio import AsyncRedisManager

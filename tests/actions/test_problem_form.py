@@ -20,6 +20,9 @@ def tracker(category="delay", text="x", intent="inform", entities=None, metadata
     return make_tracker([event], slots={"problem_category": category, **slots})
 
 
+PROVEN = {"order_number": "ORD-261122-0101"}
+
+
 def responses(dispatcher):
     return [m.get("response") for m in dispatcher.messages]
 
@@ -71,7 +74,7 @@ async def test_signed_in_customer_is_verified_without_phone(orders, checks):
     result = await form(orders, checks).validate_order_number(
         "ORD-261122-0102", dispatcher, tracker(customer="cust-001"), DOMAIN
     )
-    assert result["order_verified"] == "token"
+    assert result["order_verified"] == "token:ORD-261122-0102"
     assert result["order_finding"] == "late"
     assert "늦어지고" in dispatcher.messages[0]["text"]
 
@@ -137,7 +140,7 @@ async def test_right_phone_digits_verify_and_report_the_records(orders, checks, 
     result = await form(orders, checks).validate_phone_last4(
         order.phone_last4(), dispatcher, tracker(category, order_number=number), DOMAIN
     )
-    assert result["order_verified"] == "phone"
+    assert result["order_verified"] == f"phone:{number}"
     assert result["order_finding"] == finding
     assert result["phone_last4"] == "****", "the digits are not kept in the tracker"
     assert dispatcher.messages, "the customer is told what was found"
@@ -200,14 +203,19 @@ async def test_one_client_cannot_probe_many_orders(orders, checks):
 @pytest.mark.parametrize(
     "category, slots, expected",
     [
-        ("delay", {"order_verified": "phone", "order_finding": "late"}, ["order_number", "resolution"]),
-        ("delay", {"order_verified": "token", "order_finding": "on_time"}, ["order_number"]),
+        ("delay", {**PROVEN, "order_verified": "phone:ORD-261122-0101", "order_finding": "late"},
+         ["order_number", "resolution"]),
+        ("delay", {**PROVEN, "order_verified": "token:ORD-261122-0101", "order_finding": "on_time"}, ["order_number"]),
         ("delay", {"order_unknown": True}, ["problem_time"]),
-        ("quality", {"order_verified": "phone"}, ["order_number", "photos", "resolution"]),
+        ("quality", {**PROVEN, "order_verified": "phone:ORD-261122-0101"}, ["order_number", "photos", "resolution"]),
         ("quality", {"order_unknown": True}, ["problem_time", "photos", "resolution"]),
-        ("payment", {"order_verified": "phone", "order_finding": "compare"},
+        ("payment", {**PROVEN, "order_verified": "phone:ORD-261122-0101", "order_finding": "compare"},
          ["order_number", "payment_amount", "payment_method", "payment_time"]),
-        ("payment", {"order_verified": "token", "order_finding": "double_charge"}, ["order_number"]),
+        ("payment", {**PROVEN, "order_verified": "token:ORD-261122-0101", "order_finding": "double_charge"},
+         ["order_number"]),
+        # a proof of another order than the slot's now: the phone digits of this one are asked
+        ("payment", {**PROVEN, "order_verified": "phone:ORD-261122-0105", "order_finding": "double_charge"},
+         ["order_number", "phone_last4"]),
         ("delay", {"handoff_reason": "validation_failed"}, []),
     ],
 )
@@ -331,7 +339,8 @@ async def test_switching_the_problem_keeps_the_verified_order_and_reports_again(
 
     t = tracker(
         "payment", text="결제도 두 번 됐어요", intent="payment", form_category="delay",
-        order_number="ORD-261122-0107", order_verified="phone", order_finding="on_time", resolution="wait",
+        order_number="ORD-261122-0107", order_verified="phone:ORD-261122-0107", order_finding="on_time",
+        resolution="wait",
     )
     dispatcher = CollectingDispatcher()
     events = await ActionSwitchProblem(orders).run(dispatcher, t, {})
@@ -350,8 +359,48 @@ async def test_an_order_a_token_verified_is_shown_again_only_with_that_customers
     assert order.customer_id == "cust-001"
     t = tracker(
         "payment", text="결제도 이상해요", intent="payment", form_category="delay", customer=customer,
-        order_number=order.number, order_verified="token", order_finding="late",
+        order_number=order.number, order_verified=f"token:{order.number}", order_finding="late",
     )
     dispatcher = CollectingDispatcher()
     await ActionSwitchProblem(orders).run(dispatcher, t, {})
     assert (len(dispatcher.messages) > 1) is shown
+
+
+async def test_a_proven_order_is_no_proof_of_another_that_the_customer_names_next(orders, checks):
+    """Found by the attack review: prove your own order, then name someone else's."""
+    from actions.dialogue import ActionSwitchProblem
+
+    mine = await orders.get("ORD-261122-0105")
+    swapped = dict(order_number="ORD-261122-0102", order_verified=f"phone:{mine.number}", order_finding="late",
+                   form_category="delay")
+    dispatcher = CollectingDispatcher()
+    result = await form(orders, checks).validate_order_number(
+        "ORD-261122-0102", dispatcher, tracker("delay", text="ORD-261122-0102", **swapped), DOMAIN)
+    assert result["order_verified"] is None and result["order_finding"] is None
+    assert dispatcher.messages == []
+    slots = await form(orders, checks).required_slots([], dispatcher, tracker("delay", **swapped), DOMAIN)
+    assert slots == ["order_number", "phone_last4"]
+    switch = CollectingDispatcher()
+    await ActionSwitchProblem(orders).run(switch, tracker("payment", intent="payment", **swapped), {})
+    assert responses(switch) == ["utter_sorry_payment"], "nothing of the other order is reported"
+
+
+async def test_the_payment_check_compares_only_a_proven_order(orders):
+    from actions.resolve import ActionSubmitProblem
+
+    class NoDesk:
+        async def create_ticket(self, payload, key):
+            self.payload = payload
+            return {"number": "T-20261122-0001"}
+
+        async def fetch_attachment(self, url):
+            raise AssertionError("no photos here")
+
+    desk = NoDesk()
+    swapped = dict(order_number="ORD-261121-0111", order_verified="phone:ORD-261122-0105", order_finding="compare",
+                   form_category="payment", payment_amount=1000, payment_method="카드", payment_time="모름")
+    dispatcher = CollectingDispatcher()
+    await ActionSubmitProblem(orders, desk).run(dispatcher, tracker("payment", **swapped), {})
+    said = " ".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "33,000" not in said and "utter_payment_mismatch" not in responses(dispatcher)
+    assert "본인 확인 전" in desk.payload["summary"]

@@ -19,6 +19,7 @@ from sanic import Sanic
 
 from addons.channels.kakao import ERROR_TEXT as KAKAO_ERROR_TEXT
 from addons.channels.kakao import KakaoInput
+from addons.channels.customer_input import MAX_TEXT
 from addons.channels.kakao_skill import MAX_BODY_BYTES, MAX_UTTERANCE
 from addons.channels.messenger import MessengerInput
 from addons.channels.rest import ERROR_TEXT, CheckedRestInput, RestRequestError, parse_rest_request
@@ -100,6 +101,10 @@ async def test_rest_senders_that_name_no_conversation_are_refused(rest, sender):
 async def test_rest_hands_every_corpus_message_to_the_bot_as_sent(rest, case):
     app, fake = rest
     response = await post_rest(app, json.dumps({"sender": "customer-1", "message": case.text}).encode())
+    if len(case.text) > MAX_TEXT:
+        assert (response.status, error_of(response)) == (400, "message_too_long")
+        assert fake.received == []
+        return
     assert response.status == 200 and response.json[0]["text"] == "네, 확인해 볼게요."
     [message] = fake.received
     # Rasa's UserMessage strips; text in intent form that no button sends arrives as words

@@ -89,3 +89,30 @@ def test_one_order_is_locked_for_every_address_after_too_many_failures(stack):
     answer = owner.order("ORD-261122-0110")
     assert LOCKED in answer and "샐러드 가든" not in answer, "the right digits are not even asked for now"
     assert len(first.tickets() + second.tickets() + owner.tickets()) == 1
+
+
+def test_a_proven_order_is_no_key_to_another(stack):
+    """Found by the attack review: prove your own order, then name another customer's."""
+    talk = Stranger(stack, "198.51.100.61").conversation()
+    talk.order("ORD-261122-0105")
+    assert "청년 떡볶이" in talk.say("0147"), "her own order, proven"
+    answer = talk.say("ORD-261122-0102")
+    answer += talk.say("배달이 너무 늦어요")
+    answer += talk.say("결제가 이상해요")
+    assert "엄마손 김밥" not in answer and "뒤 4자리" in answer, answer
+    assert all("ORD-261122-0102" != ticket.get("order_number") for ticket in talk.tickets())
+
+
+def test_guesses_sent_at_once_are_checked_no_more_often_than_the_limit(stack):
+    """Found by the attack review: 29 wrong guesses and the right one at the same moment all got checked."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    number = "ORD-261122-6543"  # an order nobody has: every guess fails, so what is counted shows
+    talks = [Stranger(stack, f"192.0.2.{index + 10}").conversation() for index in range(12)]
+    for talk in talks:
+        assert "뒤 4자리" in talk.order(number)
+    with ThreadPoolExecutor(len(talks)) as pool:
+        answers = list(pool.map(lambda talk: talk.say("1234"), talks))
+    checked = [answer for answer in answers if "맞지 않아요" in answer or LOCKED in answer and "접수번호" in answer]
+    assert len(checked) <= 5, answers
+    assert sum(LOCKED in answer for answer in answers) >= len(talks) - 5

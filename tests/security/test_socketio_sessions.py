@@ -101,6 +101,7 @@ def test_a_bad_token_refuses_the_connection_with_its_reason(stack, make_auth, co
     ({"message": "안녕", "session_id": "web:" + "0" * 32}, "session_mismatch"),
     ({"message": "안녕", "session_id": "app:" + "x" * 100_000}, "session_mismatch"),
     ({"message": "안녕", "metadata": "{" * 70_000}, "invalid_metadata"),
+    ({"message": "가" * 2001}, "message_too_long"),
 ])
 def test_malformed_events_get_an_error_event_not_silence(stack, data, code):
     async def send():
