@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 import pytest
 
-from processes import CHAT_JWT_SECRET, http_json
+from processes import CHAT_JWT_SECRET, http_json, turn_finished
 from socket_chat import ChatSocket
 from support.customer_tokens import TokenPolicy, issue
 
@@ -30,6 +31,11 @@ def test_each_customer_reads_only_her_own_history(stack):
 
     asyncio.run(chat(first, f"첫 번째 고객의 말 {first_id}"))
     asyncio.run(chat(second, f"두 번째 고객의 말 {second_id}"))
+    for customer in (first_id, second_id):  # Rasa stores a turn after its answers went out
+        deadline = time.monotonic() + 30
+        while not turn_finished(stack["rasa_url"], stack["rasa_token"], f"app:{customer}"):
+            assert time.monotonic() < deadline, "the turn was stored"
+            time.sleep(0.2)
     status, mine = history(stack, first)
     assert status == 200
     lines = " ".join(line["text"] for line in mine["messages"])
