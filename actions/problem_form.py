@@ -281,11 +281,13 @@ class ValidateProblemForm(FormValidationAction):
             return self._fail("order_number", tracker, dispatcher, "utter_order_number_invalid")
         if proof_for(tracker, number):  # this very order is proven already (not merely the slot's earlier one)
             return {"order_number": number}
+        # a new order is proven on its own: its phone digits are asked again
         reset = {
             "order_number": number,
             "order_verified": None,
             "order_finding": None,
             "resolution": None,
+            "phone_last4": None,
             "phone_attempts": 0,
         }
         customer = signed_customer(tracker)

@@ -31,7 +31,9 @@ _PROVINCE = (
     r"(?:특별자치시|특별자치도|특별시|광역시|시|도)?"
     r"|(?:충청|전라|경상)[남북]도)"
 )
-_CITY_OR_DISTRICT = r"[가-힣]{1,4}(?:시|군|구)"
+# A city or district that is not also a province word: every region word then matches one way
+# only, so a run of region words costs linear time ("서울시 " x 30 used to take hours).
+_CITY_OR_DISTRICT = r"(?!" + _PROVINCE + r"(?![가-힣0-9]))[가-힣]{1,4}(?:시|군|구)"
 _REGION = r"(?:(?:" + _PROVINCE + r"|" + _CITY_OR_DISTRICT + r")(?![가-힣0-9])[ ,]*)"
 
 _NUMBER = r"\d{1,5}(?:-\d{1,5})?"
@@ -57,8 +59,10 @@ _DETAIL = (
 )
 _LEADING_TOWN = r"(?:[가-힣]{1,5}\d{0,2}(?:동|읍|면)\s+)?"
 
+# at most four region words (province, city, district, and one more): a search then costs linear
+# time however long a run of region words a message holds
 ADDRESS_PATTERN = re.compile(
-    r"(?<![가-힣A-Za-z0-9])(?P<region>" + _REGION + r"*)"
+    r"(?<![가-힣A-Za-z0-9])(?P<region>" + _REGION + r"{0,4})"
     r"(?P<rest>" + _LEADING_TOWN + r"(?:" + _ROAD + r"|" + _LOT + r"|" + _APARTMENT + r")" + _DETAIL + r")"
 )
 

@@ -26,7 +26,7 @@ This channel keeps its name, URL (``POST /webhooks/rest/webhook``), request
   body that is not an object, a missing or malformed ``sender`` (1–190
   characters of ``A-Z a-z 0-9 . _ ~ : @ + = -``, which every URL carries as they are;
   a whole number is taken as text), a ``message`` over 2,000 characters
-  (``message_too_long``), a
+  (``message_too_long``), a body over 64 KB (``413 too_large``), a
   ``message`` that is not a string and ``metadata`` that is not an object;
 * always records the channel as ``rest``;
 * answers a polite apology instead of silence when the bot fails, and never logs
@@ -70,6 +70,9 @@ from support.customer_tokens import TokenPolicy, TokenRejected, verify
 logger = logging.getLogger(__name__)
 
 MAX_SENDER = conversation_ids.MAX_LOCAL_ID  # "rest:" + sender fits the desk's 200 characters
+# a message of 2,000 characters, its metadata (photo references, a customer token) and room to spare;
+# a bigger body would only bloat the tracker store (its metadata is kept with the message)
+MAX_BODY_BYTES = 64 * 1024
 MAX_MESSAGE_ID = 100
 ERROR_TEXT = "죄송해요, 잠시 문제가 생겼어요. 잠시 후 다시 말씀해 주세요."
 IN_PROGRESS_TEXT = "앞서 보낸 같은 메시지를 아직 처리하고 있어요. 잠시 후 다시 시도해 주세요."
@@ -173,8 +176,11 @@ def parse_rest_request(body: bytes) -> RestRequest:
     """Validate a raw request body.
 
     Raises:
-        RestRequestError: malformed JSON, not an object, or a field missing or of the wrong type.
+        RestRequestError: malformed JSON, not an object, or a field missing or of the wrong type;
+            ``too_large`` for a body over :data:`MAX_BODY_BYTES`.
     """
+    if len(body or b"") > MAX_BODY_BYTES:
+        raise RestRequestError("too_large", f"The body must be at most {MAX_BODY_BYTES // 1024} KB.")
     try:
         data = json.loads(body or b"", parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
@@ -265,7 +271,8 @@ class CheckedRestInput(RestInput):
             parsed = parse_rest_request(request.body)
         except RestRequestError as error:
             logger.warning("rest.request rejected: %s (%d bytes)", error.code, len(request.body or b""))
-            return response.json({"error": error.code, "message": str(error)}, status=400)
+            status = 413 if error.code == "too_large" else 400
+            return response.json({"error": error.code, "message": str(error)}, status=status)
         try:
             customer, expires_at = customer_of_request(parsed.metadata, self.token_policy)
         except RestAccessError as error:

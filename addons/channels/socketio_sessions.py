@@ -159,7 +159,7 @@ class BoundSocketIOInput(SocketIOInput):
                 return None
         return metadata if isinstance(metadata, dict) else None
 
-    async def _refresh_token(self, session: Dict[str, Any], token: Any) -> Optional[str]:
+    def _refresh_token(self, session: Dict[str, Any], token: Any) -> Optional[str]:
         """Take a fresh token sent with a message; the error code when it cannot be taken."""
         try:
             verified = verify(token, self.token_policy)
@@ -189,7 +189,7 @@ class BoundSocketIOInput(SocketIOInput):
         if metadata is None:
             return await refuse("invalid_metadata")
         if "customer_token" in metadata and session["customer"] is not None:
-            problem = await self._refresh_token(session, metadata["customer_token"])
+            problem = self._refresh_token(session, metadata["customer_token"])
             if problem:
                 return await refuse(problem)
             await sio.save_session(sid, session, namespace=self.namespace)

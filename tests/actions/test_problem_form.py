@@ -372,11 +372,12 @@ async def test_a_proven_order_is_no_proof_of_another_that_the_customer_names_nex
 
     mine = await orders.get("ORD-261122-0105")
     swapped = dict(order_number="ORD-261122-0102", order_verified=f"phone:{mine.number}", order_finding="late",
-                   form_category="delay")
+                   form_category="delay", phone_last4="****")
     dispatcher = CollectingDispatcher()
     result = await form(orders, checks).validate_order_number(
         "ORD-261122-0102", dispatcher, tracker("delay", text="ORD-261122-0102", **swapped), DOMAIN)
     assert result["order_verified"] is None and result["order_finding"] is None
+    assert result["phone_last4"] is None, "the digits of the first order are no answer for this one"
     assert dispatcher.messages == []
     slots = await form(orders, checks).required_slots([], dispatcher, tracker("delay", **swapped), DOMAIN)
     assert slots == ["order_number", "phone_last4"]

@@ -161,3 +161,11 @@ async def test_streaming_goes_through_the_same_checks():
     assert response.status == 200
     assert json.loads(response.text.splitlines()[0])["recipient_id"] == "rest:app:cust-001"
     assert fake.received[0].text.startswith("\uff0f")
+
+
+async def test_a_body_over_64_kb_is_a_413_and_reaches_nothing():
+    """Found by the attack review: 90 MB of metadata per message bloated the tracker store."""
+    app, fake = mount()
+    response = await post(app, {"sender": "x", "message": "배달이 너무 늦어요", "metadata": {"x": "a" * 70_000}})
+    assert (response.status, response.json["error"]) == (413, "too_large")
+    assert fake.received == []

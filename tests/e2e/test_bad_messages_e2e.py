@@ -72,7 +72,8 @@ def check_message(stack: Dict[str, str], case: BadMessage) -> List[str]:
     problems = []
     status, answers = say(stack, sender, case.text)
     if len(case.text) > MAX_TEXT:
-        why = None if (status, answers.get("error")) == (400, "message_too_long") else f"{status}: {answers!r:.200}"
+        refused = (status, answers.get("error") if isinstance(answers, dict) else None)
+        why = None if refused in ((400, "message_too_long"), (413, "too_large")) else f"{status}: {answers!r:.200}"
     else:
         why = polite_problem(status, answers)
     if why:
@@ -179,8 +180,10 @@ def test_unstorable_and_huge_messages_still_let_the_customer_reach_a_person(stac
     status, _ = post_raw(f"{stack['rasa_url']}/webhooks/rest/webhook",
                          ('{"sender": "%s", "message": "\\ud800 음식이 \\udfff 이상해요"}' % chat.sender).encode())
     assert status == 200
-    status, refused = post_raw_json(stack, {"sender": chat.sender, "message": "가" * 50_000})
+    status, refused = post_raw_json(stack, {"sender": chat.sender, "message": "a" * 20_000})
     assert (status, refused["error"]) == (400, "message_too_long"), "refused at the door, in no time"
+    status, refused = post_raw_json(stack, {"sender": chat.sender, "message": "가" * 50_000})
+    assert (status, refused["error"]) == (413, "too_large"), "a body over 64 KB is not even read as JSON"
     chat.say("가" * MAX_TEXT)
     chat.say("상담원 연결해 주세요")
     [ticket] = tickets_of(stack, chat.conversation_id)
