@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional, Tuple
 
-from desk.ratelimit import Rate, RateLimitSettings, parse_proxies
+from desk.ratelimit import Rate, RateLimitSettings
+from support.client_address import parse_proxies
 from support.customer_tokens import DEFAULT_AUDIENCE, DEFAULT_ISSUER, TokenPolicy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -23,12 +23,12 @@ import math
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Callable, Deque, Dict, Optional, Tuple
+from typing import Callable, Deque, Dict, Tuple
 
 from sanic import Request
 
 from desk.errors import ApiError
-from support.client_address import Network, client_ip, parse_proxies  # noqa: F401 - parse_proxies: the desk's settings read it here
+from support.client_address import Network, client_ip
 
 SWEEP_EVERY = 1000  # hits between two sweeps of idle keys
 

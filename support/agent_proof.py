@@ -15,8 +15,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 from typing import Mapping, Optional
+
+from support.derived_keys import derived_key
 
 PROOF_ENTITY = "agent_proof"
 TEXT_ENTITY = "agent_text"
@@ -25,11 +26,7 @@ _PURPOSE = b"supportbot/agent-proof/v1"
 
 def proof_key(env: Optional[Mapping[str, str]] = None) -> Optional[bytes]:
     """The key, derived from ``DESK_SERVICE_TOKEN``; None when it is not set."""
-    env = os.environ if env is None else env
-    token = (env.get("DESK_SERVICE_TOKEN") or "").strip()
-    if not token:
-        return None
-    return hmac.new(token.encode("utf-8"), _PURPOSE, hashlib.sha256).digest()
+    return derived_key("DESK_SERVICE_TOKEN", _PURPOSE, env)
 
 
 def _digest(key: bytes, conversation: str, kind: str, delivery_id: int, text: str) -> str:

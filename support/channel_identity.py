@@ -16,10 +16,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import time
 from dataclasses import asdict, dataclass
 from typing import Any, Mapping, Optional
+
+from support.derived_keys import derived_key
 
 METADATA_KEY = "channel_identity"
 _PURPOSE = b"supportbot/channel-identity/v1"
@@ -48,11 +49,7 @@ class ChannelIdentity:
 
 def signing_key(env: Optional[Mapping[str, str]] = None) -> Optional[bytes]:
     """The key channels sign with and actions verify with, derived from ``CHAT_JWT_SECRET``; None without it."""
-    env = os.environ if env is None else env
-    secret = (env.get("CHAT_JWT_SECRET") or "").strip()
-    if not secret:
-        return None
-    return hmac.new(secret.encode("utf-8"), _PURPOSE, hashlib.sha256).digest()
+    return derived_key("CHAT_JWT_SECRET", _PURPOSE, env)
 
 
 def _digest(key: bytes, fields: Mapping[str, Any]) -> str:

@@ -42,19 +42,22 @@ class Conversation:
 
     def ticket(self, reply: str) -> dict:
         """The desk's ticket whose number appears in ``reply``."""
-        found = TICKET_NUMBER.search(reply)
-        assert found, f"no ticket number in {reply!r}"
-        status, ticket = http_json(
-            "GET",
-            f"{self.stack['desk_url']}/api/tickets/{found.group(0)}",
-            headers={"Authorization": f"Bearer {self.stack['token']}"},
-        )
-        assert status == 200, ticket
-        return ticket
+        return ticket_in(self.stack, reply)
 
     def customer_lines(self, ticket: dict) -> List[str]:
         """What the customer said, as the ticket's transcript holds it."""
         return [line["text"] for line in ticket["transcript"] if line["author"] == "customer"]
+
+
+def ticket_in(stack: Dict[str, str], reply: str) -> dict:
+    """The desk's ticket whose number appears in the bot's ``reply``."""
+    found = TICKET_NUMBER.search(reply)
+    assert found, f"no ticket number in {reply!r}"
+    status, ticket = http_json(
+        "GET", f"{stack['desk_url']}/api/tickets/{found.group(0)}", headers={"Authorization": f"Bearer {stack['token']}"}
+    )
+    assert status == 200, ticket
+    return ticket
 
 
 def upload_photo(stack: Dict[str, str], data: bytes, filename: str = "photo.png") -> str:

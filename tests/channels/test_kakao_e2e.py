@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import re
 import threading
 import time
 import uuid
@@ -14,12 +13,12 @@ from typing import Any, Dict, Iterator, List
 import pytest
 
 from local_servers import image_host, png_bytes
+from conversation import ticket_in
 from processes import KAKAO_SKILL_SECRET, free_port, http_json
 
 pytestmark = pytest.mark.e2e
 
 FIXTURES = Path(__file__).parent / "fixtures"
-TICKET_NUMBER = re.compile(r"T-\d{8}-\d{4}")
 KAKAO_LIMIT_SECONDS = 5.0
 
 
@@ -74,15 +73,7 @@ class KakaoChat:
         return self.send(body)
 
     def ticket(self, answer: Dict[str, Any]) -> Dict[str, Any]:
-        found = TICKET_NUMBER.search(text(answer))
-        assert found, f"no ticket number in {text(answer)!r}"
-        status, ticket = http_json(
-            "GET",
-            f"{self.stack['desk_url']}/api/tickets/{found.group(0)}",
-            headers={"Authorization": f"Bearer {self.stack['token']}"},
-        )
-        assert status == 200, ticket
-        return ticket
+        return ticket_in(self.stack, text(answer))
 
 
 def text(answer: Dict[str, Any]) -> str:

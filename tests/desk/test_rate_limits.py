@@ -9,7 +9,8 @@ import pytest
 
 from desk.app import create_app
 from desk.config import ConfigError, DeskSettings
-from desk.ratelimit import SWEEP_EVERY, Rate, RateLimitSettings, SlidingWindow, client_ip, parse_proxies
+from desk.ratelimit import SWEEP_EVERY, Rate, RateLimitSettings, SlidingWindow
+from support.client_address import client_ip, parse_proxies
 from deskkit import AGENT_EMAIL, AGENT_PASSWORD, image_bytes
 from support.customer_tokens import issue
 

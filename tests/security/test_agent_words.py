@@ -20,7 +20,7 @@ import pytest
 
 from conversation import Conversation
 from processes import (
-    KAKAO_SKILL_SECRET, MESSENGER_ENV, REST_SERVICE_TOKEN, http_json, tracker_events, turn_finished,
+    KAKAO_SKILL_SECRET, MESSENGER_ENV, http_json, tracker_events, turn_finished,
 )
 from socket_chat import ChatSocket
 

@@ -14,7 +14,7 @@ import pytest
 
 from agent_session import Agent
 from conversation import TICKET_NUMBER
-from processes import DEMO_AGENT, KAKAO_SKILL_SECRET, REST_SERVICE_TOKEN, http_json, tracker_events
+from processes import DEMO_AGENT, KAKAO_SKILL_SECRET, http_json, tracker_events
 
 pytestmark = pytest.mark.e2e
 
