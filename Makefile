@@ -8,8 +8,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MODEL := models/support-bot.tar.gz
-# what the model is built from: channels (addons/channels), actions, the tracker store (and its retention) and the action guard do not change it
-TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml'; find addons support -maxdepth 1 -name '*.py' ! -name tracker_store.py ! -name action_guard.py ! -name action_response_check.py ! -name event_lookup.py ! -name tracker_retention.py)
+# what the model is built from: the config, the domain, the training data and the components the
+# config names (nlu/, dialogue/); channels, runtime, actions and support do not change it
+TRAINING_INPUTS := config.yml domain.yml $(shell find data nlu dialogue -name '*.yml' -o -name '*.py')
 FILE ?=
 # Rasa must not report usage or errors to outside hosts (no network but the package registries)
 export RASA_TELEMETRY_ENABLED := false
@@ -80,7 +81,7 @@ load: $(INSTALLED) ## load test of a running `make run-prod`: 50 conversations f
 
 prune-conversations: $(INSTALLED) secrets ## delete conversations idle for more than DAYS (30) from the tracker store (DRY_RUN=1 counts; PROFILE=prod)
 	@set -a; source $(if $(filter prod,$(PROFILE)),deploy/prod.env,run.env); source var/secrets.env; set +a; \
-		$(BIN)/python -m addons.tracker_retention --days $(or $(DAYS),30) \
+		$(BIN)/python -m runtime.tracker_retention --days $(or $(DAYS),30) \
 		--endpoints $(if $(filter prod,$(PROFILE)),deploy/endpoints.prod.yml,endpoints.yml) $(if $(DRY_RUN),--dry-run)
 
 shell: $(MODEL) secrets ## chat with the bot in the terminal (starts actions and desk in the background)

@@ -138,7 +138,7 @@ def credentials_file(tmp_path_factory) -> Path:
     import yaml
 
     credentials = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8"))
-    kakao = credentials["addons.channels.kakao.KakaoInput"]
+    kakao = credentials["channels.kakao.KakaoInput"]
     kakao.update(callback_after_seconds=0.01, allow_insecure_callback=True)
     path = tmp_path_factory.mktemp("credentials") / "credentials.yml"
     path.write_text(yaml.safe_dump(credentials, allow_unicode=True), encoding="utf-8")

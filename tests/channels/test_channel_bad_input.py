@@ -17,13 +17,13 @@ from typing import Any, Dict, List, Optional
 import pytest
 from sanic import Sanic
 
-from addons.channels.kakao import ERROR_TEXT as KAKAO_ERROR_TEXT
-from addons.channels.kakao import KakaoInput
-from addons.channels.customer_input import MAX_TEXT
-from addons.channels.kakao_skill import MAX_BODY_BYTES, MAX_UTTERANCE
-from addons.channels.messenger import MessengerInput
-from addons.channels.rest import ERROR_TEXT, CheckedRestInput, RestRequestError, parse_rest_request
-from addons.channels.rest import MAX_BODY_BYTES as REST_MAX_BODY
+from channels.kakao import ERROR_TEXT as KAKAO_ERROR_TEXT
+from channels.kakao import KakaoInput
+from channels.customer_input import MAX_TEXT
+from channels.kakao_skill import MAX_BODY_BYTES, MAX_UTTERANCE
+from channels.messenger import MessengerInput
+from channels.rest import ERROR_TEXT, CheckedRestInput, RestRequestError, parse_rest_request
+from channels.rest import MAX_BODY_BYTES as REST_MAX_BODY
 from bad_input import MALFORMED_JSON, MESSAGES, REST_BODIES
 from support.button_payloads import as_customer_text
 

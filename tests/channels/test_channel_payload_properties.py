@@ -15,7 +15,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addons.channels.kakao_skill import (
+from channels.kakao_skill import (
     MAX_IMAGES,
     MAX_UTTERANCE,
     PHOTO_ONLY_TEXT,
@@ -23,8 +23,8 @@ from addons.channels.kakao_skill import (
     image_urls_of_action,
     parse_skill_request,
 )
-from addons.channels.messenger import valid_signature
-from addons.channels.messenger_events import SENDER_ID, IncomingMessage, MalformedWebhook, parse_webhook
+from channels.messenger import valid_signature
+from channels.messenger_events import SENDER_ID, IncomingMessage, MalformedWebhook, parse_webhook
 
 SETTINGS = settings(max_examples=300, deadline=None)
 JSON_SCALARS = st.one_of(

@@ -13,11 +13,11 @@ import pytest
 from aiohttp import web
 from sanic import Sanic
 
-from addons.channels import kakao
-from addons.channels.kakao import KakaoConfig, KakaoInput, usable_callback_url
-from addons.channels.kakao_memory import TtlMap
-from addons.channels.kakao_response import MAX_TEXT, build_answer
-from addons.channels.kakao_skill import image_urls_of_action, parse_skill_request
+from channels import kakao
+from channels.kakao import KakaoConfig, KakaoInput, usable_callback_url
+from channels.kakao_memory import TtlMap
+from channels.kakao_response import MAX_TEXT, build_answer
+from channels.kakao_skill import image_urls_of_action, parse_skill_request
 from processes import ROOT, free_port
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -345,7 +345,7 @@ def test_credentials_file_enables_the_channel_in_rasa():
     from rasa.core.run import _create_single_channel
     from rasa.shared.utils.io import read_config_file
 
-    key = "addons.channels.kakao.KakaoInput"
+    key = "channels.kakao.KakaoInput"
     channel = _create_single_channel(key, read_config_file(str(ROOT / "credentials.yml"))[key])
     assert isinstance(channel, KakaoInput)
     assert channel.name() == "kakao" and channel.url_prefix() == "kakao"

@@ -17,9 +17,9 @@ import pytest
 from aiohttp import web
 from sanic import Sanic
 
-from addons.channels.messenger import MessengerInput, configured, setting, valid_signature
-from addons.channels.messenger_events import IMAGE_ONLY_TEXT, parse_webhook
-from addons.channels.messenger_send import (
+from channels.messenger import MessengerInput, configured, setting, valid_signature
+from channels.messenger_events import IMAGE_ONLY_TEXT, parse_webhook
+from channels.messenger_send import (
     MAX_QUICK_REPLIES,
     MAX_TEXT,
     GraphSendApi,
@@ -211,7 +211,7 @@ def test_the_credentials_file_enables_the_channel_from_the_environment(monkeypat
 
     def load() -> MessengerInput:
         credentials = read_config_file(str(ROOT / "credentials.yml"))
-        return MessengerInput.from_credentials(credentials["addons.channels.messenger.MessengerInput"])
+        return MessengerInput.from_credentials(credentials["channels.messenger.MessengerInput"])
 
     for name in ("FB_APP_SECRET", "FB_VERIFY_TOKEN", "FB_PAGE_ACCESS_TOKEN", "FB_GRAPH_API_URL"):
         monkeypatch.delenv(name, raising=False)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sanic import Sanic
 
-from addons.channels.rest import CheckedRestInput, RestSettings
+from channels.rest import CheckedRestInput, RestSettings
 from support.channel_identity import METADATA_KEY, signing_key, verify
 from support.customer_tokens import TokenPolicy, issue
 

@@ -16,9 +16,9 @@ from typing import Any, Dict, List, Optional
 import pytest
 from sanic import Sanic
 
-from addons.channels.rest import ERROR_TEXT, IN_PROGRESS_TEXT, CheckedRestInput
-from addons.channels.rest_replay import ReplayMemory
-from addons.channels.shared_memory import LocalMap
+from channels.rest import ERROR_TEXT, IN_PROGRESS_TEXT, CheckedRestInput
+from channels.rest_replay import ReplayMemory
+from channels.shared_memory import LocalMap
 
 Sanic.test_mode = True
 REDIS_URL = "redis://127.0.0.1:6379/15"

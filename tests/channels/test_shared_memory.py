@@ -8,7 +8,7 @@ import uuid
 import pytest
 import redis.asyncio as redis
 
-from addons.channels.shared_memory import LocalMap, RedisMap, shared_map
+from channels.shared_memory import LocalMap, RedisMap, shared_map
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 

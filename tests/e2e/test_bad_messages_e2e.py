@@ -22,7 +22,7 @@ from typing import Dict, List, Optional, Tuple
 
 import pytest
 
-from addons.channels.customer_input import MAX_TEXT
+from channels.customer_input import MAX_TEXT
 from bad_input import MESSAGES, REST_BODIES, BadMessage
 from conversation import Conversation
 from browser import open_ticket_in_console

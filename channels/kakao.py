@@ -22,7 +22,7 @@ used only on Kakao's callback host (``callback_hosts``, https on port 443), so a
 forged request cannot make the bot POST to other hosts. The conversation of a
 Kakao user is ``kakao:<user id>`` (:mod:`support.conversation_ids`).
 
-Configured in ``credentials.yml`` under ``addons.channels.kakao.KakaoInput``;
+Configured in ``credentials.yml`` under ``channels.kakao.KakaoInput``;
 see docs/channels-kakao.md.
 """
 
@@ -46,10 +46,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from addons.channels.customer_input import CustomerInput
-from addons.channels.shared_memory import shared_map
-from addons.channels.kakao_response import build_answer, callback_ack, text_response
-from addons.channels.kakao_skill import SkillRequest, SkillRequestError, parse_skill_request
+from channels.customer_input import CustomerInput
+from channels.shared_memory import shared_map
+from channels.kakao_response import build_answer, callback_ack, text_response
+from channels.kakao_skill import SkillRequest, SkillRequestError, parse_skill_request
 from support import conversation_ids
 from support.channel_identity import ChannelIdentity
 
@@ -216,7 +216,7 @@ class KakaoInput(InputChannel):
     def __init__(self, config: Optional[KakaoConfig] = None) -> None:
         self.config = config or KakaoConfig()
         # sender → {text the customer may send back: payload for Rasa} of the last answer
-        # (each map is shared over Redis when CHANNEL_REDIS_URL is set: addons/channels/shared_memory.py)
+        # (each map is shared over Redis when CHANNEL_REDIS_URL is set: channels/shared_memory.py)
         self.reply_maps = shared_map("kakao:replies", self.config.quick_reply_ttl)
         # sender → bot messages of a turn that finished after its request was answered
         self.late_messages = shared_map("kakao:late", self.config.quick_reply_ttl)

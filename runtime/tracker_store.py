@@ -2,7 +2,7 @@
 
 Rasa's ``SQLTrackerStore`` keeps pooled connections without checking them, so
 after PostgreSQL restarts the first message on every stale connection fails
-with a 500. This store (``type: addons.tracker_store.ResilientSQLTrackerStore``
+with a 500. This store (``type: runtime.tracker_store.ResilientSQLTrackerStore``
 in ``endpoints.prod.yml``) takes the same settings and
 
 - reads the password from the variable named by ``password_env``;

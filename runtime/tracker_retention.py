@@ -6,9 +6,9 @@ newest event is older than the retention period, never part of one, so a
 conversation still going on is untouched however long ago it started. Tickets at
 the desk keep their own (masked) copy of what the agent needs.
 
-    python -m addons.tracker_retention --days 30                  # endpoints.yml
-    python -m addons.tracker_retention --days 30 --dry-run        # count only
-    python -m addons.tracker_retention --days 30 --endpoints deploy/endpoints.prod.yml
+    python -m runtime.tracker_retention --days 30                  # endpoints.yml
+    python -m runtime.tracker_retention --days 30 --dry-run        # count only
+    python -m runtime.tracker_retention --days 30 --endpoints deploy/endpoints.prod.yml
 
 The tracker database is read from the endpoints file (environment variables
 filled in, as Rasa does), SQLite or PostgreSQL; the tool never creates a database
@@ -103,7 +103,7 @@ def prune(engine: sa.engine.Engine, older_than_seconds: float, dry_run: bool = F
     return PruneResult(conversations=conversations, events=deleted)
 
 
-SQL_STORE_TYPES = ("sql", "addons.tracker_store.ResilientSQLTrackerStore")
+SQL_STORE_TYPES = ("sql", "runtime.tracker_store.ResilientSQLTrackerStore")
 
 
 def _engine_from_endpoints(path: str) -> sa.engine.Engine:
@@ -147,7 +147,7 @@ def _engine_from_endpoints(path: str) -> sa.engine.Engine:
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Command line: prune the tracker store of an endpoints file; exit 2 on bad arguments."""
-    parser = argparse.ArgumentParser(prog="python -m addons.tracker_retention", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m runtime.tracker_retention", description=__doc__.split("\n")[0])
     parser.add_argument("--days", type=float, default=30.0, help="keep conversations active within this many days")
     parser.add_argument("--endpoints", default="endpoints.yml", help="Rasa's endpoints file (default: endpoints.yml)")
     parser.add_argument("--dry-run", action="store_true", help="count what would be deleted, delete nothing")

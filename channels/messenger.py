@@ -1,6 +1,6 @@
 """Facebook Messenger input channel: Rasa's ``FacebookInput``, hardened.
 
-Enabled in ``credentials.yml`` under ``addons.channels.messenger.MessengerInput``;
+Enabled in ``credentials.yml`` under ``channels.messenger.MessengerInput``;
 the channel keeps Rasa's name ``facebook`` (the desk pushes agent replies to that
 channel and tickets record it), so its routes are
 ``GET/POST /webhooks/facebook/webhook``. What it adds to Rasa's connector:
@@ -17,7 +17,7 @@ channel and tickets record it), so its routes are
   messages Rasa sends on its own (``get_output_channel``, used by ``trigger_intent``);
 * a customer's conversation is ``messenger:<page-scoped id>``
   (:mod:`support.conversation_ids`); a message is an intent only when it is one of
-  the bot's button payloads (:mod:`addons.channels.customer_input`).
+  the bot's button payloads (:mod:`channels.customer_input`).
 
 See ``docs/channels-messenger.md``.
 """
@@ -38,10 +38,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from addons.channels.customer_input import CustomerInput
-from addons.channels.shared_memory import shared_map
-from addons.channels.messenger_events import IncomingMessage, MalformedWebhook, parse_webhook
-from addons.channels.messenger_send import DEFAULT_GRAPH_API_URL, GraphSendApi, MessengerOutput
+from channels.customer_input import CustomerInput
+from channels.shared_memory import shared_map
+from channels.messenger_events import IncomingMessage, MalformedWebhook, parse_webhook
+from channels.messenger_send import DEFAULT_GRAPH_API_URL, GraphSendApi, MessengerOutput
 from support import conversation_ids
 from support.channel_identity import ChannelIdentity
 

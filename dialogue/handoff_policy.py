@@ -19,24 +19,10 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from addons import action_guard, action_response_check, event_lookup
-
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class HandoffPolicy(Policy):
-    """Routes customer messages to the agent while a ticket is open.
-
-    Building it also installs :mod:`addons.action_guard`,
-    :mod:`addons.action_response_check` and :mod:`addons.event_lookup` (Rasa
-    has no hooks of its own for these, and this policy is in every model).
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """A Rasa policy; installs the action guard, the response check and the event lookup."""
-        super().__init__(*args, **kwargs)
-        action_guard.install()
-        action_response_check.install()
-        event_lookup.install()
+    """Routes customer messages to the agent while a ticket is open."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:

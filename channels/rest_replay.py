@@ -1,6 +1,6 @@
 """Safe client retries on the REST channel: one turn per ``sender`` + ``message_id``, its answer replayed.
 
-Two short-lived maps (:mod:`addons.channels.shared_memory`, in this process or in
+Two short-lived maps (:mod:`channels.shared_memory`, in this process or in
 Redis for every Rasa server):
 
 * ``running``: the ids whose turn is being handled now. Taking an id is one atomic
@@ -19,7 +19,7 @@ import asyncio
 import time
 from typing import Any, Dict, List, Optional
 
-from addons.channels.shared_memory import SharedMap, shared_map
+from channels.shared_memory import SharedMap, shared_map
 
 ANSWER_TTL_SECONDS = 600.0  # how long an answer is replayed
 RUNNING_TTL_SECONDS = 120.0  # longer than any turn (HAProxy gives up after 75 s)

@@ -20,12 +20,12 @@ malformed event (``invalid_message``, ``invalid_metadata``), a message over 2,00
 characters (``message_too_long``) and a message after
 the customer token expired (``token_expired``: connect again with a fresh token,
 or send it as ``metadata.customer_token``). Every message carries the channel's
-signed identity (:mod:`addons.channels.customer_input`).
+signed identity (:mod:`channels.customer_input`).
 
 With ``CHANNEL_REDIS_URL`` set, emits travel over Redis, so an agent reply pushed
 to any Rasa server reaches the socket wherever it is connected. Same name
 (``socketio``) and settings as Rasa's channel; enabled in ``credentials.yml`` as
-``addons.channels.socketio_sessions.BoundSocketIOInput``.
+``channels.socketio_sessions.BoundSocketIOInput``.
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
-from addons.channels.customer_input import MAX_TEXT, TOO_LONG_TEXT, CustomerInput, address_client, trusted_proxies
-from addons.channels.shared_memory import redis_url
+from channels.customer_input import MAX_TEXT, TOO_LONG_TEXT, CustomerInput, address_client, trusted_proxies
+from channels.shared_memory import redis_url
 from support import conversation_ids
 from support.channel_identity import ChannelIdentity
 from support.customer_tokens import TokenPolicy, TokenRejected, verify

@@ -21,7 +21,7 @@ This channel keeps its name, URL (``POST /webhooks/rest/webhook``), request
   refused (401 with the reason); the token itself is never stored;
 * lets a message through as an intent only when it is a payload of the bot's own
   buttons, and removes what a client wrote under the metadata keys only the bot
-  sets (:mod:`addons.channels.customer_input`);
+  sets (:mod:`channels.customer_input`);
 * answers ``400 {"error": <code>, "message": …}`` to malformed JSON or UTF-8, a
   body that is not an object, a missing or malformed ``sender`` (1–190
   characters of ``A-Z a-z 0-9 . _ ~ : @ + = -``, which every URL carries as they are;
@@ -37,10 +37,10 @@ This channel keeps its name, URL (``POST /webhooks/rest/webhook``), request
   first request's answer, waiting for it while the first request still runs (409
   after 30 s). A request that failed in the bot or was cut off is forgotten, so
   its retry is handled; so is one whose server died, two minutes on
-  (:mod:`addons.channels.rest_replay`). If that memory (Redis) is unreachable,
+  (:mod:`channels.rest_replay`). If that memory (Redis) is unreachable,
   the message is handled as if it had no id.
 
-Enabled in ``credentials.yml`` as ``addons.channels.rest.CheckedRestInput``.
+Enabled in ``credentials.yml`` as ``channels.rest.CheckedRestInput``.
 """
 
 from __future__ import annotations
@@ -61,8 +61,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from addons.channels.customer_input import MAX_TEXT, CustomerInput, address_client, trusted_proxies
-from addons.channels.rest_replay import ReplayMemory, StillRunning
+from channels.customer_input import MAX_TEXT, CustomerInput, address_client, trusted_proxies
+from channels.rest_replay import ReplayMemory, StillRunning
 from support import conversation_ids
 from support.channel_identity import ChannelIdentity
 from support.customer_tokens import TokenPolicy, TokenRejected, verify

@@ -18,7 +18,7 @@ import logging
 import os
 from typing import Any, Dict, List, Optional, Protocol
 
-from addons.channels.kakao_memory import TtlMap
+from channels.kakao_memory import TtlMap
 
 logger = logging.getLogger(__name__)
 

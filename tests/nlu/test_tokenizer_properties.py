@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addons.kiwi_instance import shared_kiwi
-from addons.kiwi_tokenizer import korean_tokens
+from nlu.kiwi_instance import shared_kiwi
+from nlu.kiwi_tokenizer import korean_tokens
 
 # Korean, jamo, emoji, control characters, unpaired surrogates (JSON "\ud800" gives one) and anything else
 PIECES = st.sampled_from(

@@ -13,8 +13,8 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from addons.tracker_retention import main, prune
-from addons.tracker_store import ResilientSQLTrackerStore
+from runtime.tracker_retention import main, prune
+from runtime.tracker_store import ResilientSQLTrackerStore
 from pg_server import create_postgres_database, drop_postgres_database, postgres_reachable
 
 DAY = 86400.0
@@ -89,11 +89,11 @@ async def test_the_command_prunes_the_store_of_an_endpoints_file(tmp_path, monke
     db = tmp_path / "tracker.db"
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(
-        "tracker_store:\n  type: addons.tracker_store.ResilientSQLTrackerStore\n  dialect: sqlite\n  db: ${TEST_TRACKER_DB}\n"
+        "tracker_store:\n  type: runtime.tracker_store.ResilientSQLTrackerStore\n  dialect: sqlite\n  db: ${TEST_TRACKER_DB}\n"
     )
     monkeypatch.setenv("TEST_TRACKER_DB", str(db))
     store = TrackerStore.create(EndpointConfig.from_dict({
-        "type": "addons.tracker_store.ResilientSQLTrackerStore", "dialect": "sqlite", "db": str(db),
+        "type": "runtime.tracker_store.ResilientSQLTrackerStore", "dialect": "sqlite", "db": str(db),
     }), Domain.empty())
     await fill(store)
 
@@ -143,7 +143,7 @@ async def test_the_command_reads_the_production_style_settings(store, tmp_path, 
     else:  # as deploy/endpoints.prod.yml: host in url, the password's variable in password_env
         monkeypatch.setenv("TEST_PG_PASSWORD", "")
         endpoints.write_text(
-            "tracker_store:\n  type: addons.tracker_store.ResilientSQLTrackerStore\n  dialect: postgresql\n"
+            "tracker_store:\n  type: runtime.tracker_store.ResilientSQLTrackerStore\n  dialect: postgresql\n"
             f"  url: {url.host}\n  port: {url.port}\n  username: {url.username}\n  password_env: TEST_PG_PASSWORD\n"
             f"  db: {url.database}\n  login_db: test\n"
         )

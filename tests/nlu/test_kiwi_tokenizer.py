@@ -7,8 +7,8 @@ from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from addons.kiwi_instance import shared_kiwi
-from addons.kiwi_tokenizer import KiwiTokenizer, korean_tokens
+from nlu.kiwi_instance import shared_kiwi
+from nlu.kiwi_tokenizer import KiwiTokenizer, korean_tokens
 
 
 def tokens_of(text):

@@ -20,7 +20,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-from addons.kiwi_instance import shared_kiwi
+from nlu.kiwi_instance import shared_kiwi
 from support.storable_text import without_surrogates
 
 # Part-of-speech tags whose form is a good lemma for a merged token.

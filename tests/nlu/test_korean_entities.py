@@ -7,7 +7,7 @@ from datetime import datetime
 from rasa.shared.nlu.constants import ENTITIES
 from rasa.shared.nlu.training_data.message import Message
 
-from addons.korean_entities import KoreanEntityExtractor, extract_entities
+from nlu.korean_entities import KoreanEntityExtractor, extract_entities
 from support.korean_time import SEOUL
 
 NOW = datetime(2026, 11, 22, 20, 15, tzinfo=SEOUL)
