@@ -17,7 +17,7 @@ from actions.desk_client import DeskClient
 from actions.handoff import clear_problem_slots, open_ticket
 from actions.order_access import is_verified, may_see, order_repository
 from actions.order_facts import clock
-from actions.policy import policy
+from actions.business_rules import business_rules
 from actions.problem_form import report_order
 from orders.repository import OrderRepository
 from support.button_payloads import order_choice
@@ -62,7 +62,7 @@ class ActionCannotProvide(Action):
             if orders:
                 buttons = [
                     {
-                        "title": f"{o.store_name} ({clock(o.ordered_at, policy())})",
+                        "title": f"{o.store_name} ({clock(o.ordered_at, business_rules())})",
                         "payload": order_choice(o.number),
                     }
                     for o in orders
@@ -120,7 +120,7 @@ class ActionHandleFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
         """Clarify, or create a ticket after the policy's number of misunderstandings."""
-        if consecutive_fallbacks(tracker) >= policy().fallbacks_in_a_row:
+        if consecutive_fallbacks(tracker) >= business_rules().fallbacks_in_a_row:
             dispatcher.utter_message(response="utter_handoff_not_understood")
             return await open_ticket(dispatcher, tracker, "not_understood", client=self._client)
         dispatcher.utter_message(response="utter_default")

@@ -16,7 +16,7 @@ from actions.desk_client import DeskClient, DeskRejected, DeskUnavailable, desk_
 from actions.identity import signed_customer
 from actions.order_access import finding_of, is_verified
 from actions.order_facts import day_and_clock
-from actions.policy import policy
+from actions.business_rules import business_rules
 from actions.ticket_outbox import ticket_outbox
 from actions.transcript import latest_user_timestamp, transcript_from_tracker
 
@@ -84,7 +84,7 @@ def ticket_payload(tracker: Tracker, reason: str = "customer_request", resolutio
     resolution = resolution or tracker.get_slot("resolution")
     return {
         "category": category,
-        "priority": policy().priority(reason),
+        "priority": business_rules().priority(reason),
         "channel": tracker.get_latest_input_channel() or "unknown",
         "sender_id": tracker.sender_id,
         "customer_id": signed_customer(tracker),
@@ -121,7 +121,7 @@ async def _attachment_ids(client: DeskClient, tracker: Tracker, payload: Dict[st
 
 def tell_when_answered(dispatcher: CollectingDispatcher, now: Optional[datetime] = None) -> None:
     """When a person will answer: soon in business hours, else the next opening."""
-    rules = policy()
+    rules = business_rules()
     now = now or datetime.now(timezone.utc)
     if rules.is_open(now):
         dispatcher.utter_message(

@@ -34,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from actions.action_database import ActionDatabase, action_database
-from actions.policy import Policy, policy
+from actions.business_rules import BusinessRules, business_rules
 
 logger = logging.getLogger(__name__)
 
@@ -74,15 +74,15 @@ class Reservation:
 class OwnershipChecks:
     """Failed ownership checks per order and per client (see the module docstring)."""
 
-    def __init__(self, location: Union[str, Path, None] = None, rules: Optional[Policy] = None) -> None:
+    def __init__(self, location: Union[str, Path, None] = None, rules: Optional[BusinessRules] = None) -> None:
         """Count in the action server's database, or in the one at ``location``; ``rules``: the limits."""
         self.database = action_database() if location is None else ActionDatabase(location)
         self._rules = rules
 
     @property
-    def rules(self) -> Policy:
+    def rules(self) -> BusinessRules:
         """The limits in use."""
-        return self._rules or policy()
+        return self._rules or business_rules()
 
     async def _connect(self) -> AsyncEngine:
         return await self.database.engine(metadata)

@@ -40,7 +40,7 @@ from actions.identity import client_of, signed_customer
 from actions.order_access import finding_of, is_verified, order_repository, proof_for, proof_value
 from actions.ownership_checks import OwnershipChecks, ownership_checks
 from actions.order_facts import delay_facts, delay_message, payment_findings, payment_message
-from actions.policy import policy
+from actions.business_rules import business_rules
 from actions.transcript import latest_user_timestamp
 from orders.model import Order
 from orders.repository import OrderRepository
@@ -116,8 +116,8 @@ def _is_answer(tracker: Tracker) -> bool:
 def report_order(order: Order, category: str, now: datetime, dispatcher: CollectingDispatcher) -> str:
     """Tell the verified customer what the order's records show for ``category``; returns the finding."""
     if category == "delay":
-        facts = delay_facts(order, now, policy())
-        dispatcher.utter_message(text=delay_message(order, facts, now, policy()))
+        facts = delay_facts(order, now, business_rules())
+        dispatcher.utter_message(text=delay_message(order, facts, now, business_rules()))
         if facts.delivered:
             return "delivered"
         if facts.cancelled:
@@ -125,7 +125,7 @@ def report_order(order: Order, category: str, now: datetime, dispatcher: Collect
         return "late" if facts.late else "on_time"
     if category == "payment":
         findings = payment_findings(order)
-        dispatcher.utter_message(text=payment_message(order, findings, policy()))
+        dispatcher.utter_message(text=payment_message(order, findings, business_rules()))
         if findings.double_charge:
             return "double_charge"
         if findings.charged_no_order:
@@ -239,7 +239,7 @@ class ValidateProblemForm(FormValidationAction):
         counts = dict(tracker.get_slot("failed_validations") or {})
         counts[slot_name] = counts.get(slot_name, 0) + 1
         result: Dict[Text, Any] = {slot_name: None, "failed_validations": counts}
-        if counts[slot_name] >= policy().failed_validations_per_slot:
+        if counts[slot_name] >= business_rules().failed_validations_per_slot:
             dispatcher.utter_message(response="utter_too_many_failures")
             result["handoff_reason"] = "validation_failed"
         else:
@@ -345,10 +345,10 @@ class ValidateProblemForm(FormValidationAction):
         lock = await self.checks.lockout(number, client, now)
         if lock:  # this failure took the last check
             return {"phone_attempts": attempts, **await self._locked_out(lock, dispatcher, tracker)}
-        if attempts >= policy().phone_attempts:
+        if attempts >= business_rules().phone_attempts:
             dispatcher.utter_message(response="utter_lookup_failed")
             return {"phone_last4": None, "phone_attempts": attempts, "lookup_failed": True}
-        dispatcher.utter_message(response="utter_phone_last4_wrong", attempts_left=policy().phone_attempts - attempts)
+        dispatcher.utter_message(response="utter_phone_last4_wrong", attempts_left=business_rules().phone_attempts - attempts)
         return {"phone_last4": None, "phone_attempts": attempts}
 
     async def _locked_out(self, lock: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
@@ -414,7 +414,7 @@ class ValidateProblemForm(FormValidationAction):
                 dispatcher.utter_message(response="utter_photos_missing")
                 return {"photos": None}
             return {}
-        maximum = policy().photos_max
+        maximum = business_rules().photos_max
         if len(images) > maximum:
             dispatcher.utter_message(response="utter_photos_too_many", maximum=maximum)
         return {"photos": images[:maximum]}

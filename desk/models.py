@@ -1,4 +1,4 @@
-"""Tables of the desk: tickets and their thread, agents, photos, outbox and ratings."""
+"""Tables of the desk: tickets and their thread, agents, photos, deliveries and ratings."""
 
 from __future__ import annotations
 

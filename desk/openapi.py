@@ -348,7 +348,7 @@ def build_document() -> Dict[str, Any]:
         "/api/tickets/{number}/close": _ticket_action("Close a resolved ticket"),
         "/api/tickets/{number}/reply": {
             "post": _operation(
-                "The agent answers; queued in the delivery outbox; status waiting_customer",
+                "The agent answers; queued as a delivery; status waiting_customer",
                 AGENT,
                 {
                     "201": _json(

@@ -1,1 +1,1 @@
-"""Deliveries: the outbox of agents' replies, read by the worker that sends them through Rasa."""
+"""Deliveries: agents' replies and notices waiting to reach the customer, and the worker that pushes them through Rasa."""

@@ -1,7 +1,7 @@
 """Push agent replies to customers on push channels through Rasa, as they are written.
 
 For channels that can send at any time (socket.io, Messenger), a background task
-polls the outbox and asks Rasa to run the reply through the conversation:
+polls the deliveries and asks Rasa to run the reply through the conversation:
 ``POST {RASA_URL}/conversations/{sender}/trigger_intent?output_channel=latest``
 with the intent ``agent_reply`` (or ``ticket_resolved``), the text as an entity
 and the desk's proof of it (:mod:`support.agent_proof`), without which the

@@ -1,4 +1,4 @@
-"""The reply outbox on the database, independent of HTTP."""
+"""The deliveries (agent replies and notices waiting to reach the customer) on the database, independent of HTTP."""
 
 from __future__ import annotations
 

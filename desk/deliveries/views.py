@@ -1,4 +1,4 @@
-"""HTTP routes of the reply outbox, for the worker that delivers replies through Rasa."""
+"""HTTP routes of the deliveries, for the action server that hands replies out and the worker that pushes them."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from desk.auth import require_agent, require_agent_or_service, require_service_t
 from desk.errors import ApiError
 from desk.http import idempotency_key, int_arg, is_row_id, parse_body
 from desk.models import Agent, Ticket
-from desk.tickets import lifecycle, service
+from desk.tickets import operations, service
 from desk.tickets.schemas import (
     CATEGORIES,
     PRIORITIES,
@@ -136,7 +136,7 @@ async def _act(request: Request, number: str, action: Action, name: str) -> HTTP
 @require_agent
 async def claim(request: Request, number: str) -> HTTPResponse:
     """The signed-in agent takes the ticket."""
-    return await _act(request, number, lifecycle.claim, "claimed")
+    return await _act(request, number, operations.claim, "claimed")
 
 
 @bp.post("/<number:str>/assign")
@@ -153,7 +153,7 @@ async def assign(request: Request, number: str) -> HTTPResponse:
         raise ApiError(422, "unknown_agent", "No active agent with that id or email.")
 
     async def give(session: AsyncSession, ticket: Ticket, _by: Agent) -> None:
-        await lifecycle.assign(session, ticket, agent)
+        await operations.assign(session, ticket, agent)
 
     return await _act(request, number, give, f"assigned to agent {agent.id}")
 
@@ -161,11 +161,11 @@ async def assign(request: Request, number: str) -> HTTPResponse:
 @bp.post("/<number:str>/reply")
 @require_agent
 async def reply(request: Request, number: str) -> HTTPResponse:
-    """The agent answers the customer; the answer is queued in the delivery outbox."""
+    """The agent answers the customer; the answer is queued as a delivery."""
     data = parse_body(request, ReplyCreate, "invalid_reply", "reply")
     async with request.app.ctx.sessions() as session:
         ticket = await _load(session, number)
-        message, delivery = await lifecycle.reply(session, ticket, request.ctx.agent, data.text)
+        message, delivery = await operations.reply(session, ticket, request.ctx.agent, data.text)
         ticket = await _load(session, number)
     logger.info("ticket %s replied by agent %s (delivery %s)", number, request.ctx.agent.id, delivery.id)
     line = next(m for m in ticket.messages if m.id == message.id)
@@ -179,21 +179,21 @@ async def reply(request: Request, number: str) -> HTTPResponse:
 @require_agent
 async def resolve(request: Request, number: str) -> HTTPResponse:
     """Mark the ticket resolved."""
-    return await _act(request, number, lifecycle.resolve, "resolved")
+    return await _act(request, number, operations.resolve, "resolved")
 
 
 @bp.post("/<number:str>/handback")
 @require_agent
 async def handback(request: Request, number: str) -> HTTPResponse:
     """Hand the conversation back to the bot (the ticket becomes resolved)."""
-    return await _act(request, number, lifecycle.handback, "handed back")
+    return await _act(request, number, operations.handback, "handed back")
 
 
 @bp.post("/<number:str>/close")
 @require_agent
 async def close(request: Request, number: str) -> HTTPResponse:
     """Close a resolved ticket."""
-    return await _act(request, number, lifecycle.close, "closed")
+    return await _act(request, number, operations.close, "closed")
 
 
 @bp.post("/<number:str>/messages")
@@ -204,7 +204,7 @@ async def add_message(request: Request, number: str) -> HTTPResponse:
     data = parse_body(request, MessageCreate, "invalid_message", "message")
     async with request.app.ctx.sessions() as session:
         ticket = await _load(session, number)
-        message, created = await lifecycle.add_message(session, ticket, data, key)
+        message, created = await operations.add_message(session, ticket, data, key)
         ticket = await _load(session, number)
     outcome = "added" if created else "replayed"
     logger.info("ticket %s message %s %s (author=%s)", number, message.id, outcome, message.author)

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from actions.ownership_checks import OwnershipChecks, Reservation
-from actions.policy import policy
+from actions.business_rules import business_rules
 from pg_server import create_postgres_database, drop_postgres_database, postgres_reachable
 
-RULES = replace(policy(), failures_per_order=3, failures_per_client=5, verification_window=timedelta(minutes=60))
+RULES = replace(business_rules(), failures_per_order=3, failures_per_client=5, verification_window=timedelta(minutes=60))
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
 
 

@@ -7,7 +7,7 @@ import importlib.util
 
 import pytest
 
-from desk.tickets.lifecycle import RESOLVED_NOTICE
+from desk.tickets.operations import RESOLVED_NOTICE
 from deskkit import TICKET, create_ticket, image_bytes, make_agent, sign_in, upload
 from pg_server import create_postgres_database, drop_postgres_database, postgres_reachable
 from desk.app import create_app

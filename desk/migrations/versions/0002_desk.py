@@ -1,4 +1,4 @@
-"""Agents and their sessions, photos, the reply outbox, ratings; ticket assignment.
+"""Agents and their sessions, photos, the deliveries, ratings; ticket assignment.
 
 Revision ID: 0002
 Revises: 0001

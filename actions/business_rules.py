@@ -1,4 +1,4 @@
-"""The bot's business rules, loaded from ``policy.yml``."""
+"""The bot's business rules (thresholds, priorities, business hours), loaded from ``business_rules.yml``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True)
-class Policy:
+class BusinessRules:
     """Thresholds, priorities and business hours."""
 
     timezone: ZoneInfo
@@ -62,10 +62,10 @@ def _hhmm(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
-def parse_policy(raw: Dict[str, Any]) -> Policy:
-    """A policy from the YAML mapping (raises KeyError/ValueError when malformed)."""
+def parse_business_rules(raw: Dict[str, Any]) -> BusinessRules:
+    """The rules of the YAML mapping (raises KeyError/ValueError when malformed)."""
     hours = raw["business_hours"]
-    return Policy(
+    return BusinessRules(
         timezone=ZoneInfo(raw.get("timezone", "Asia/Seoul")),
         late_after=timedelta(minutes=int(raw["delay"]["late_after_minutes"])),
         late_without_eta=timedelta(minutes=int(raw["delay"]["late_without_eta_minutes"])),
@@ -86,7 +86,7 @@ def parse_policy(raw: Dict[str, Any]) -> Policy:
 
 
 @lru_cache(maxsize=1)
-def policy() -> Policy:
-    """The process-wide policy from ``BOT_POLICY_FILE`` (default ``policy.yml``)."""
-    path = Path(os.environ.get("BOT_POLICY_FILE", ROOT / "policy.yml"))
-    return parse_policy(yaml.safe_load(path.read_text(encoding="utf-8")))
+def business_rules() -> BusinessRules:
+    """The process-wide rules from ``BUSINESS_RULES_FILE`` (default ``business_rules.yml``)."""
+    path = Path(os.environ.get("BUSINESS_RULES_FILE", ROOT / "business_rules.yml"))
+    return parse_business_rules(yaml.safe_load(path.read_text(encoding="utf-8")))

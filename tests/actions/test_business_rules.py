@@ -1,4 +1,4 @@
-"""Business rules from policy.yml: hours, next opening, priorities, time wording."""
+"""Business rules from business_rules.yml: hours, next opening, priorities, time wording."""
 
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from actions.order_facts import clock, day_and_clock
-from actions.policy import policy
+from actions.business_rules import business_rules
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -21,22 +21,22 @@ SEOUL = ZoneInfo("Asia/Seoul")
     ],
 )
 def test_business_hours(local, is_open):
-    assert policy().is_open(local) is is_open
+    assert business_rules().is_open(local) is is_open
 
 
 def test_next_opening_after_closing_is_tomorrow_morning():
     evening = datetime(2026, 11, 22, 12, 8, tzinfo=timezone.utc)  # 21:08 in Seoul
-    assert policy().next_opening(evening) == datetime(2026, 11, 23, 9, 0, tzinfo=SEOUL)
-    assert day_and_clock(policy().next_opening(evening), policy()) == "11월 23일 9시"
+    assert business_rules().next_opening(evening) == datetime(2026, 11, 23, 9, 0, tzinfo=SEOUL)
+    assert day_and_clock(business_rules().next_opening(evening), business_rules()) == "11월 23일 9시"
 
 
 def test_priorities_come_from_the_file():
-    rules = policy()
+    rules = business_rules()
     assert rules.priority("delivered_not_received") == "urgent"
     assert rules.priority("payment_double_charge") == "high"
     assert rules.priority("unknown reason") == "normal"
 
 
 def test_clock_wording():
-    assert clock(datetime(2026, 11, 22, 19, 5, tzinfo=SEOUL), policy()) == "19시 05분"
-    assert clock(datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc), policy()) == "19시"
+    assert clock(datetime(2026, 11, 22, 19, 5, tzinfo=SEOUL), business_rules()) == "19시 05분"
+    assert clock(datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc), business_rules()) == "19시"

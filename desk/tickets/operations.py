@@ -68,10 +68,10 @@ async def assign(session: AsyncSession, ticket: Ticket, agent: Agent) -> None:
 async def reply(
     session: AsyncSession, ticket: Ticket, agent: Agent, text: str
 ) -> Tuple[TicketMessage, Delivery]:
-    """The agent answers: a thread line, an outbox row, and the ticket waits for the customer.
+    """The agent answers: a thread line, a delivery, and the ticket waits for the customer.
 
     An unassigned ticket becomes the replying agent's. The thread keeps the text
-    masked like every line agents see; the outbox row keeps it as written.
+    masked like every line agents see; the delivery keeps it as written.
     """
     values = {} if ticket.assigned_agent_id is not None else {"assigned_agent_id": agent.id}
     await _change(session, ticket, "reply", **values)
