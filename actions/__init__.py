@@ -1,10 +1,6 @@
 """The action server package (rasa-sdk): custom actions and form validation.
 
-Importing it masks personal data in every log record of the process
-(:mod:`support.log_masking`): the action server handles customer text, so this
-holds however the server is started (``rasa run actions``, ``python -m actions.server``).
+``python -m actions.server`` builds and runs it (:mod:`actions.server`); the
+actions work with the services it opens when it starts (:mod:`actions.services`).
+Importing the package changes nothing in the process.
 """
-
-from support import log_masking
-
-log_masking.install()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Tuple
 from zoneinfo import ZoneInfo
@@ -85,8 +83,13 @@ def parse_business_rules(raw: Dict[str, Any]) -> BusinessRules:
     )
 
 
-@lru_cache(maxsize=1)
-def business_rules() -> BusinessRules:
-    """The process-wide rules from ``BUSINESS_RULES_FILE`` (default ``business_rules.yml``)."""
-    path = Path(os.environ.get("BUSINESS_RULES_FILE", ROOT / "business_rules.yml"))
-    return parse_business_rules(yaml.safe_load(path.read_text(encoding="utf-8")))
+DEFAULT_FILE = ROOT / "business_rules.yml"
+
+
+def load_business_rules(path: Path = DEFAULT_FILE) -> BusinessRules:
+    """The rules of a YAML file (``business_rules.yml`` by default).
+
+    Raises:
+        OSError, KeyError, ValueError: a missing or malformed file.
+    """
+    return parse_business_rules(yaml.safe_load(Path(path).read_text(encoding="utf-8")))

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import aiohttp
 
-from actions.settings import ActionSettings, settings
+from actions.settings import ActionSettings
 from support.conversation_ids import path_segment
 
 logger = logging.getLogger(__name__)
@@ -120,22 +120,3 @@ class DeskClient:
         """Close the HTTP session."""
         if self._session is not None:
             await self._session.close()
-
-
-_client: Optional[DeskClient] = None
-
-
-def desk_client() -> DeskClient:
-    """The process-wide desk client."""
-    global _client
-    if _client is None:
-        _client = DeskClient(settings())
-    return _client
-
-
-async def close_client() -> None:
-    """Close the process-wide client, if one was opened."""
-    global _client
-    if _client is not None:
-        await _client.close()
-        _client = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -12,25 +12,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.category import current_category
-from actions.identity import signed_customer
-from actions.desk_client import DeskClient
 from actions.handoff import clear_problem_slots, open_ticket
-from actions.order_access import is_verified, may_see, order_repository
+from actions.identity import signed_customer
+from actions.order_access import is_verified, may_see
 from actions.order_facts import clock
-from actions.business_rules import business_rules
 from actions.problem_form import report_order
-from orders.repository import OrderRepository
+from actions.services import UsesServices
 from support.button_payloads import order_choice
 
 logger = logging.getLogger(__name__)
 
 
-class ActionCannotProvide(Action):
+class ActionCannotProvide(UsesServices, Action):
     """The customer cannot give what the form asked for: go on without it."""
-
-    def __init__(self, repository: Optional[OrderRepository] = None) -> None:
-        """Use ``repository`` for orders (default: the process-wide one)."""
-        self._repository = repository
 
     def name(self) -> Text:
         """The action's name in the domain."""
@@ -56,13 +50,14 @@ class ActionCannotProvide(Action):
         return []
 
     async def _no_order_number(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
-        customer = signed_customer(tracker)
+        services = self.services
+        customer = signed_customer(tracker, services.settings.identity_key)
         if customer and not tracker.get_slot("recent_offered"):
-            orders = await (self._repository or order_repository()).recent_for_customer(customer, limit=3)
+            orders = await services.orders.recent_for_customer(customer, limit=3)
             if orders:
                 buttons = [
                     {
-                        "title": f"{o.store_name} ({clock(o.ordered_at, business_rules())})",
+                        "title": f"{o.store_name} ({clock(o.ordered_at, services.rules)})",
                         "payload": order_choice(o.number),
                     }
                     for o in orders
@@ -105,12 +100,8 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
     return count
 
 
-class ActionHandleFallback(Action):
+class ActionHandleFallback(UsesServices, Action):
     """Not understood: ask with the categories as buttons; twice in a row, hand over."""
-
-    def __init__(self, client: Optional[DeskClient] = None) -> None:
-        """Use ``client`` for the desk (default: the process-wide one)."""
-        self._client = client
 
     def name(self) -> Text:
         """The action's name in the domain."""
@@ -120,9 +111,9 @@ class ActionHandleFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
         """Clarify, or create a ticket after the policy's number of misunderstandings."""
-        if consecutive_fallbacks(tracker) >= business_rules().fallbacks_in_a_row:
+        if consecutive_fallbacks(tracker) >= self.services.rules.fallbacks_in_a_row:
             dispatcher.utter_message(response="utter_handoff_not_understood")
-            return await open_ticket(dispatcher, tracker, "not_understood", client=self._client)
+            return await open_ticket(self.services, dispatcher, tracker, "not_understood")
         dispatcher.utter_message(response="utter_default")
         return []
 
@@ -149,12 +140,8 @@ CATEGORY_SLOTS = (
 )
 
 
-class ActionSwitchProblem(Action):
+class ActionSwitchProblem(UsesServices, Action):
     """The customer raised another kind of problem inside the form: work on that one."""
-
-    def __init__(self, repository: Optional[OrderRepository] = None) -> None:
-        """Use ``repository`` for orders (default: the process-wide one)."""
-        self._repository = repository
 
     def name(self) -> Text:
         """The action's name in the domain."""
@@ -170,9 +157,10 @@ class ActionSwitchProblem(Action):
         dispatcher.utter_message(response=f"utter_sorry_{category}")
         events = [SlotSet("form_category", category), *[SlotSet(s, None) for s in CATEGORY_SLOTS]]
         number = tracker.get_slot("order_number")
+        services = self.services
         if number and is_verified(tracker):
-            order = await (self._repository or order_repository()).get(number)
-            if order is not None and may_see(tracker, order):
-                finding = report_order(order, category, datetime.now(timezone.utc), dispatcher)
+            order = await services.orders.get(number)
+            if order is not None and may_see(tracker, order, services.settings.identity_key):
+                finding = report_order(order, category, datetime.now(timezone.utc), dispatcher, services.rules)
                 events.append(SlotSet("order_finding", finding))
         return events

@@ -12,12 +12,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.category import current_category
-from actions.desk_client import DeskClient, DeskRejected, DeskUnavailable, desk_client
+from actions.business_rules import BusinessRules
+from actions.desk_client import DeskClient, DeskRejected, DeskUnavailable
 from actions.identity import signed_customer
 from actions.order_access import finding_of, is_verified
 from actions.order_facts import day_and_clock
-from actions.business_rules import business_rules
-from actions.ticket_outbox import ticket_outbox
+from actions.services import Services, UsesServices
 from actions.transcript import latest_user_timestamp, transcript_from_tracker
 
 logger = logging.getLogger(__name__)
@@ -72,7 +72,9 @@ def payment_details(tracker: Tracker) -> Optional[Dict[str, Any]]:
     return details or None
 
 
-def ticket_payload(tracker: Tracker, reason: str = "customer_request", resolution: Optional[str] = None) -> Dict[str, Any]:
+def ticket_payload(
+    services: Services, tracker: Tracker, reason: str = "customer_request", resolution: Optional[str] = None
+) -> Dict[str, Any]:
     """What the desk needs to know, from the conversation's slots and events."""
     category = current_category(tracker)
     transcript = transcript_from_tracker(tracker)
@@ -84,10 +86,10 @@ def ticket_payload(tracker: Tracker, reason: str = "customer_request", resolutio
     resolution = resolution or tracker.get_slot("resolution")
     return {
         "category": category,
-        "priority": business_rules().priority(reason),
+        "priority": services.rules.priority(reason),
         "channel": tracker.get_latest_input_channel() or "unknown",
         "sender_id": tracker.sender_id,
-        "customer_id": signed_customer(tracker),
+        "customer_id": signed_customer(tracker, services.settings.identity_key),
         "order_number": tracker.get_slot("order_number") if not tracker.get_slot("order_unknown") else None,
         "problem_time": tracker.get_slot("problem_time"),
         "requested_resolution": RESOLUTION_LABELS.get(resolution, resolution),
@@ -119,9 +121,8 @@ async def _attachment_ids(client: DeskClient, tracker: Tracker, payload: Dict[st
     return ids
 
 
-def tell_when_answered(dispatcher: CollectingDispatcher, now: Optional[datetime] = None) -> None:
+def tell_when_answered(dispatcher: CollectingDispatcher, rules: BusinessRules, now: Optional[datetime] = None) -> None:
     """When a person will answer: soon in business hours, else the next opening."""
-    rules = business_rules()
     now = now or datetime.now(timezone.utc)
     if rules.is_open(now):
         dispatcher.utter_message(
@@ -134,15 +135,15 @@ def tell_when_answered(dispatcher: CollectingDispatcher, now: Optional[datetime]
 
 
 async def open_ticket(
+    services: Services,
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
     reason: str,
     resolution: Optional[str] = None,
-    client: Optional[DeskClient] = None,
 ) -> List[Dict[Text, Any]]:
     """Create the ticket, tell the customer its number and when a person answers."""
-    client = client or desk_client()
-    payload = ticket_payload(tracker, reason, resolution)
+    client = services.desk
+    payload = ticket_payload(services, tracker, reason, resolution)
     key = idempotency_key(tracker, reason)
     try:
         attachments = await _attachment_ids(client, tracker, payload)
@@ -164,7 +165,7 @@ async def open_ticket(
         return []
     except DeskUnavailable as exc:
         logger.error("desk unreachable for conversation %s, ticket queued: %s", tracker.sender_id, exc)
-        await ticket_outbox().keep(payload, key)
+        await services.outbox.keep(payload, key)
         dispatcher.utter_message(response="utter_ticket_queued")
         return [SlotSet("handoff_ticket", PENDING_TICKET), *clear_problem_slots()]
     logger.info(
@@ -172,7 +173,7 @@ async def open_ticket(
         tracker.sender_id, ticket["number"], payload["category"], reason, payload["priority"],
     )
     dispatcher.utter_message(response="utter_ticket_created", ticket_number=ticket["number"])
-    tell_when_answered(dispatcher)
+    tell_when_answered(dispatcher, services.rules)
     return [
         SlotSet("ticket_number", ticket["number"]),
         SlotSet("handoff_ticket", ticket["number"]),
@@ -180,12 +181,8 @@ async def open_ticket(
     ]
 
 
-class ActionCreateTicket(Action):
+class ActionCreateTicket(UsesServices, Action):
     """Hand the conversation to a person at the customer's request (or when the bot is stuck)."""
-
-    def __init__(self, client: Optional[DeskClient] = None) -> None:
-        """Use ``client`` for the desk, or the process-wide client by default."""
-        self._client = client
 
     def name(self) -> Text:
         """The action's name in the domain."""
@@ -196,4 +193,4 @@ class ActionCreateTicket(Action):
     ) -> List[Dict[Text, Any]]:
         """Post the ticket; on success share its number, otherwise apologise clearly."""
         reason = tracker.get_slot("handoff_reason") or "customer_request"
-        return await open_ticket(dispatcher, tracker, reason, client=self._client)
+        return await open_ticket(self.services, dispatcher, tracker, reason)

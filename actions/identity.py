@@ -15,7 +15,7 @@ from typing import Any, Dict, Optional
 
 from rasa_sdk import Tracker
 
-from support.channel_identity import METADATA_KEY, ChannelIdentity, signing_key, verify
+from support.channel_identity import METADATA_KEY, ChannelIdentity, verify
 
 logger = logging.getLogger(__name__)
 
@@ -28,24 +28,27 @@ def _latest_metadata(tracker: Tracker) -> Dict[str, Any]:
     return {}
 
 
-def verified_identity(tracker: Tracker) -> Optional[ChannelIdentity]:
-    """The channel's signed identity of the latest customer message, if it is valid for this conversation."""
+def verified_identity(tracker: Tracker, key: Optional[bytes]) -> Optional[ChannelIdentity]:
+    """The channel's signed identity of the latest customer message, if it is valid for this conversation.
+
+    ``key`` is the identity key of the action server's settings (None: nobody is trusted).
+    """
     value = _latest_metadata(tracker).get(METADATA_KEY)
     if value is None:
         return None
-    identity = verify(value, tracker.sender_id, signing_key())
+    identity = verify(value, tracker.sender_id, key)
     if identity is None:
         logger.warning("conversation %s: the message's channel identity was not accepted", tracker.sender_id)
     return identity
 
 
-def signed_customer(tracker: Tracker) -> Optional[str]:
+def signed_customer(tracker: Tracker, key: Optional[bytes]) -> Optional[str]:
     """The customer a valid token proved for the latest message, or None."""
-    identity = verified_identity(tracker)
+    identity = verified_identity(tracker, key)
     return identity.customer if identity is not None else None
 
 
-def client_of(tracker: Tracker) -> str:
+def client_of(tracker: Tracker, key: Optional[bytes]) -> str:
     """Who sent the latest message, for counting failed checks (the conversation when unknown)."""
-    identity = verified_identity(tracker)
+    identity = verified_identity(tracker, key)
     return identity.client if identity is not None else tracker.sender_id

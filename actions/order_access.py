@@ -1,4 +1,4 @@
-"""The action server's access to the order system (one pooled repository), and who may see an order."""
+"""Who may be told about an order: the proof of ownership a conversation holds."""
 
 from __future__ import annotations
 
@@ -8,26 +8,6 @@ from rasa_sdk import Tracker
 
 from actions.identity import signed_customer
 from orders.model import Order
-from orders.repository import OrderRepository
-from orders.sql import SqlOrderRepository, default_orders_url
-
-_repository: Optional[SqlOrderRepository] = None
-
-
-def order_repository() -> OrderRepository:
-    """The process-wide repository, opened on first use (``ORDERS_DATABASE_URL``)."""
-    global _repository
-    if _repository is None:
-        _repository = SqlOrderRepository(default_orders_url())
-    return _repository
-
-
-async def close_repository() -> None:
-    """Dispose of the repository's connections, if it was opened."""
-    global _repository
-    if _repository is not None:
-        await _repository.close()
-        _repository = None
 
 
 def proof_value(kind: str, number: str) -> str:
@@ -58,7 +38,7 @@ def finding_of(tracker: Tracker) -> Optional[str]:
     return tracker.get_slot("order_finding") if is_verified(tracker) else None
 
 
-def may_see(tracker: Tracker, order: Order) -> bool:
+def may_see(tracker: Tracker, order: Order, identity_key: Optional[bytes]) -> bool:
     """Whether this conversation may be told about ``order`` now.
 
     Only when the latest message carries a signed-in customer who owns it, or after
@@ -66,5 +46,5 @@ def may_see(tracker: Tracker, order: Order) -> bool:
     """
     if proof_for(tracker, order.number) == "phone":
         return True
-    customer = signed_customer(tracker)
+    customer = signed_customer(tracker, identity_key)
     return customer is not None and customer == order.customer_id

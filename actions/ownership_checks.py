@@ -33,8 +33,8 @@ from sqlalchemy import Column, Float, Integer, MetaData, String, Table, and_, de
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from actions.action_database import ActionDatabase, action_database
-from actions.business_rules import BusinessRules, business_rules
+from actions.action_database import ActionDatabase
+from actions.business_rules import BusinessRules
 
 logger = logging.getLogger(__name__)
 
@@ -74,15 +74,10 @@ class Reservation:
 class OwnershipChecks:
     """Failed ownership checks per order and per client (see the module docstring)."""
 
-    def __init__(self, location: Union[str, Path, None] = None, rules: Optional[BusinessRules] = None) -> None:
-        """Count in the action server's database, or in the one at ``location``; ``rules``: the limits."""
-        self.database = action_database() if location is None else ActionDatabase(location)
-        self._rules = rules
-
-    @property
-    def rules(self) -> BusinessRules:
-        """The limits in use."""
-        return self._rules or business_rules()
+    def __init__(self, database: Union[ActionDatabase, str, Path], rules: BusinessRules) -> None:
+        """Count in ``database`` (the action server's, or a URL or SQLite file of its own) with ``rules``' limits."""
+        self.database = database if isinstance(database, ActionDatabase) else ActionDatabase(database)
+        self.rules = rules
 
     async def _connect(self) -> AsyncEngine:
         return await self.database.engine(metadata)
@@ -184,14 +179,3 @@ class OwnershipChecks:
         except IntegrityError:
             return False
         return True
-
-
-_checks: Optional[OwnershipChecks] = None
-
-
-def ownership_checks() -> OwnershipChecks:
-    """The process-wide store (in the action server's database)."""
-    global _checks
-    if _checks is None:
-        _checks = OwnershipChecks()
-    return _checks

@@ -35,12 +35,13 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.attachments import attachments_of_latest_message
+from actions.business_rules import BusinessRules
 from actions.category import current_category
 from actions.identity import client_of, signed_customer
-from actions.order_access import finding_of, is_verified, order_repository, proof_for, proof_value
-from actions.ownership_checks import OwnershipChecks, ownership_checks
+from actions.order_access import finding_of, is_verified, proof_for, proof_value
 from actions.order_facts import delay_facts, delay_message, payment_findings, payment_message
-from actions.business_rules import business_rules
+from actions.ownership_checks import OwnershipChecks
+from actions.services import Services, UsesServices
 from actions.transcript import latest_user_timestamp
 from orders.model import Order
 from orders.repository import OrderRepository
@@ -113,11 +114,13 @@ def _is_answer(tracker: Tracker) -> bool:
     )
 
 
-def report_order(order: Order, category: str, now: datetime, dispatcher: CollectingDispatcher) -> str:
+def report_order(
+    order: Order, category: str, now: datetime, dispatcher: CollectingDispatcher, rules: BusinessRules
+) -> str:
     """Tell the verified customer what the order's records show for ``category``; returns the finding."""
     if category == "delay":
-        facts = delay_facts(order, now, business_rules())
-        dispatcher.utter_message(text=delay_message(order, facts, now, business_rules()))
+        facts = delay_facts(order, now, rules)
+        dispatcher.utter_message(text=delay_message(order, facts, now, rules))
         if facts.delivered:
             return "delivered"
         if facts.cancelled:
@@ -125,7 +128,7 @@ def report_order(order: Order, category: str, now: datetime, dispatcher: Collect
         return "late" if facts.late else "on_time"
     if category == "payment":
         findings = payment_findings(order)
-        dispatcher.utter_message(text=payment_message(order, findings, business_rules()))
+        dispatcher.utter_message(text=payment_message(order, findings, rules))
         if findings.double_charge:
             return "double_charge"
         if findings.charged_no_order:
@@ -140,20 +143,13 @@ def _entity_texts(tracker: Tracker, name: str) -> List[str]:
     return [e.get("text") or "" for e in _message(tracker).get("entities", []) if e.get("entity") == name]
 
 
-class ValidateProblemForm(FormValidationAction):
+class ValidateProblemForm(UsesServices, FormValidationAction):
     """Validation and extraction for ``problem_form``."""
 
-    def __init__(
-        self,
-        repository: Optional[OrderRepository] = None,
-        now: Optional[Callable[[], datetime]] = None,
-        checks: Optional[OwnershipChecks] = None,
-    ) -> None:
-        """Use ``repository`` for orders, ``now`` as the clock and ``checks`` for failed checks
-        (defaults: the real ones)."""
-        self._repository = repository
+    def __init__(self, services: Optional[Services] = None, now: Optional[Callable[[], datetime]] = None) -> None:
+        """Work with ``services`` and ``now`` as the clock (defaults: the running server's, the real one)."""
+        UsesServices.__init__(self, services)
         self._now = now or (lambda: datetime.now(timezone.utc))
-        self._checks = checks
 
     def name(self) -> Text:
         """The action's name in the domain."""
@@ -186,12 +182,17 @@ class ValidateProblemForm(FormValidationAction):
     @property
     def repository(self) -> OrderRepository:
         """The order repository in use."""
-        return self._repository or order_repository()
+        return self.services.orders
 
     @property
     def checks(self) -> OwnershipChecks:
-        """The store of failed ownership checks in use."""
-        return self._checks or ownership_checks()
+        """The store of ownership checks in use."""
+        return self.services.checks
+
+    @property
+    def identity_key(self) -> Optional[bytes]:
+        """The key the channels' identities are checked with."""
+        return self.services.settings.identity_key
 
     async def required_slots(
         self,
@@ -239,7 +240,7 @@ class ValidateProblemForm(FormValidationAction):
         counts = dict(tracker.get_slot("failed_validations") or {})
         counts[slot_name] = counts.get(slot_name, 0) + 1
         result: Dict[Text, Any] = {slot_name: None, "failed_validations": counts}
-        if counts[slot_name] >= business_rules().failed_validations_per_slot:
+        if counts[slot_name] >= self.services.rules.failed_validations_per_slot:
             dispatcher.utter_message(response="utter_too_many_failures")
             result["handoff_reason"] = "validation_failed"
         else:
@@ -290,7 +291,7 @@ class ValidateProblemForm(FormValidationAction):
             "phone_last4": None,
             "phone_attempts": 0,
         }
-        customer = signed_customer(tracker)
+        customer = signed_customer(tracker, self.identity_key)
         if customer:
             order = await self.repository.get(number)
             if order is None or order.customer_id != customer:
@@ -299,7 +300,7 @@ class ValidateProblemForm(FormValidationAction):
                     "order_number", tracker, dispatcher, "utter_order_not_in_account", order_number=number
                 )
             return {**reset, **self._verified(order, dispatcher, tracker, "token")}
-        lock = await self.checks.lockout(number, client_of(tracker), self._now())
+        lock = await self.checks.lockout(number, client_of(tracker, self.identity_key), self._now())
         if lock:
             return {**reset, **await self._locked_out(lock, dispatcher, tracker)}
         return reset
@@ -332,7 +333,7 @@ class ValidateProblemForm(FormValidationAction):
         if slot_value is None:
             return {"phone_last4": None}
         number = tracker.get_slot("order_number") or ""
-        client, now = client_of(tracker), self._now()
+        client, now = client_of(tracker, self.identity_key), self._now()
         reservation = await self.checks.reserve(number, client, now)
         if isinstance(reservation, str):  # no check left for this order or this client: locked out
             return await self._locked_out(reservation, dispatcher, tracker)
@@ -345,10 +346,11 @@ class ValidateProblemForm(FormValidationAction):
         lock = await self.checks.lockout(number, client, now)
         if lock:  # this failure took the last check
             return {"phone_attempts": attempts, **await self._locked_out(lock, dispatcher, tracker)}
-        if attempts >= business_rules().phone_attempts:
+        rules = self.services.rules
+        if attempts >= rules.phone_attempts:
             dispatcher.utter_message(response="utter_lookup_failed")
             return {"phone_last4": None, "phone_attempts": attempts, "lookup_failed": True}
-        dispatcher.utter_message(response="utter_phone_last4_wrong", attempts_left=business_rules().phone_attempts - attempts)
+        dispatcher.utter_message(response="utter_phone_last4_wrong", attempts_left=rules.phone_attempts - attempts)
         return {"phone_last4": None, "phone_attempts": attempts}
 
     async def _locked_out(self, lock: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
@@ -365,7 +367,7 @@ class ValidateProblemForm(FormValidationAction):
         self, order: Order, dispatcher: CollectingDispatcher, tracker: Tracker, proof: str
     ) -> Dict[Text, Any]:
         """The order is the customer's (``proof``: ``token`` or ``phone``): say what its records show."""
-        finding = report_order(order, current_category(tracker), self._now(), dispatcher)
+        finding = report_order(order, current_category(tracker), self._now(), dispatcher, self.services.rules)
         return {"order_verified": proof_value(proof, order.number), "order_finding": finding}
 
     # -- time ---------------------------------------------------------------------
@@ -414,7 +416,7 @@ class ValidateProblemForm(FormValidationAction):
                 dispatcher.utter_message(response="utter_photos_missing")
                 return {"photos": None}
             return {}
-        maximum = business_rules().photos_max
+        maximum = self.services.rules.photos_max
         if len(images) > maximum:
             dispatcher.utter_message(response="utter_photos_too_many", maximum=maximum)
         return {"photos": images[:maximum]}

@@ -25,11 +25,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.desk_client import DeskClient, DeskUnavailable, desk_client
+from actions.desk_client import DeskClient, DeskUnavailable
 from actions.handoff import PENDING_TICKET
-from actions.ticket_outbox import ticket_outbox
+from actions.services import UsesServices
+from actions.ticket_outbox import TicketOutbox
 from actions.transcript import latest_user_timestamp
-from support.agent_proof import PROOF_ENTITY, TEXT_ENTITY, check_proof, proof_key
+from support.agent_proof import PROOF_ENTITY, TEXT_ENTITY, check_proof
 from support.pii import mask
 from support.storable_text import storable
 
@@ -55,12 +56,8 @@ def back_to_bot(tracker: Tracker, survey: bool) -> List[Dict[Text, Any]]:
     ]
 
 
-class ActionRelayToAgent(Action):
+class ActionRelayToAgent(UsesServices, Action):
     """Append the customer's message to the open ticket; hand out waiting replies."""
-
-    def __init__(self, client: Optional[DeskClient] = None) -> None:
-        """Use ``client`` for the desk (default: the process-wide one)."""
-        self._client = client
 
     def name(self) -> Text:
         """The action's name in the domain."""
@@ -70,10 +67,10 @@ class ActionRelayToAgent(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
         """Relay, or hand back to the bot when the ticket is no longer open."""
-        client = self._client or desk_client()
+        client = self.services.desk
         number = tracker.get_slot("handoff_ticket")
         text = mask(storable((tracker.latest_message or {}).get("text") or ""))  # agents see it masked
-        if number == PENDING_TICKET and await self._still_queued(client, tracker, text):
+        if number == PENDING_TICKET and await self._still_queued(self.services.outbox, client, tracker, text):
             dispatcher.utter_message(response="utter_ticket_still_queued")
             return []
         try:
@@ -96,9 +93,8 @@ class ActionRelayToAgent(Action):
         return [SlotSet("handoff_ticket", ticket["number"])] if ticket["number"] != number else []
 
     @staticmethod
-    async def _still_queued(client: DeskClient, tracker: Tracker, text: str) -> bool:
+    async def _still_queued(outbox: TicketOutbox, client: DeskClient, tracker: Tracker, text: str) -> bool:
         """Try to hand the queued ticket to the desk; keep the message with it if it is still down."""
-        outbox = ticket_outbox()
         await outbox.flush(client, tracker.sender_id)
         if not await outbox.pending(tracker.sender_id):
             return False
@@ -123,16 +119,17 @@ class ActionRelayToAgent(Action):
         return resolved
 
 
-def from_desk(tracker: Tracker, kind: str) -> Optional[str]:
-    """The text the desk pushed as ``kind`` (``reply`` or ``resolved``) when its proof holds, else None."""
+def from_desk(tracker: Tracker, kind: str, key: Optional[bytes]) -> Optional[str]:
+    """The text the desk pushed as ``kind`` (``reply`` or ``resolved``) when its proof (checked with ``key``)
+    holds, else None."""
     text = _entity(tracker, TEXT_ENTITY)
-    if text is not None and check_proof(proof_key(), _entity(tracker, PROOF_ENTITY), tracker.sender_id, kind, text):
+    if text is not None and check_proof(key, _entity(tracker, PROOF_ENTITY), tracker.sender_id, kind, text):
         return text
     logger.warning("conversation %s: an agent %s without the desk's proof was ignored", tracker.sender_id, kind)
     return None
 
 
-class ActionDeliverAgentReply(Action):
+class ActionDeliverAgentReply(UsesServices, Action):
     """Say an agent reply the desk pushed."""
 
     def name(self) -> Text:
@@ -143,13 +140,13 @@ class ActionDeliverAgentReply(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
         """Utter the reply's text, if the desk sent it."""
-        text = from_desk(tracker, "reply")
+        text = from_desk(tracker, "reply", self.services.settings.agent_proof_key)
         if text:
             dispatcher.utter_message(text=AGENT_PREFIX + text)
         return []
 
 
-class ActionTicketResolved(Action):
+class ActionTicketResolved(UsesServices, Action):
     """The desk pushed that the ticket is resolved: the bot takes over and asks the survey."""
 
     def name(self) -> Text:
@@ -160,7 +157,7 @@ class ActionTicketResolved(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
         """Say the notice and end the handoff, if the desk sent it."""
-        text = from_desk(tracker, "resolved")
+        text = from_desk(tracker, "resolved", self.services.settings.agent_proof_key)
         if text is None:
             return []
         dispatcher.utter_message(text=text or "상담원 상담이 끝났어요.")

@@ -11,11 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.category import current_category
-from actions.desk_client import DeskClient
 from actions.handoff import clear_problem_slots, open_ticket
-from actions.order_access import finding_of, may_see, order_repository
+from actions.order_access import finding_of, may_see
 from actions.order_facts import won
-from orders.repository import OrderRepository
+from actions.services import UsesServices
 
 logger = logging.getLogger(__name__)
 
@@ -30,13 +29,8 @@ def handed_over(events: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
     return [*events, SlotSet("survey_due", False)]
 
 
-class ActionSubmitProblem(Action):
+class ActionSubmitProblem(UsesServices, Action):
     """Settle the collected problem: tell the customer what happens next."""
-
-    def __init__(self, repository: Optional[OrderRepository] = None, client: Optional[DeskClient] = None) -> None:
-        """Use these order and desk clients (defaults: the process-wide ones)."""
-        self._repository = repository
-        self._client = client
 
     def name(self) -> Text:
         """The action's name in the domain."""
@@ -64,7 +58,7 @@ class ActionSubmitProblem(Action):
     async def _ticket(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, resolution: Optional[str] = None
     ) -> List[Dict[Text, Any]]:
-        return handed_over(await open_ticket(dispatcher, tracker, reason, resolution, client=self._client))
+        return handed_over(await open_ticket(self.services, dispatcher, tracker, reason, resolution))
 
     async def _delay(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         finding = finding_of(tracker)
@@ -96,9 +90,9 @@ class ActionSubmitProblem(Action):
             return answered_by_bot(dispatcher)
         if tracker.get_slot("order_unknown") or not tracker.get_slot("order_number"):
             return await self._ticket(dispatcher, tracker, "payment_other")
-        repository = self._repository or order_repository()
-        order = await repository.get(tracker.get_slot("order_number"))
-        if order is not None and not may_see(tracker, order):
+        services = self.services
+        order = await services.orders.get(tracker.get_slot("order_number"))
+        if order is not None and not may_see(tracker, order, services.settings.identity_key):
             order = None  # nothing of an order that is not proven: the agent compares
         said = tracker.get_slot("payment_amount")
         recorded = sum(p.amount for p in order.approved_payments) if order else None

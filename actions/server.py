@@ -1,23 +1,26 @@
-"""The action server: rasa-sdk's app, reachable only by Rasa.
+"""The action server: rasa-sdk's app, built like the desk, reachable only by Rasa.
 
 ``python -m actions.server`` replaces ``rasa run actions``. It serves the same
-rasa-sdk app (``/webhook``, ``/actions``, ``/health``) and adds two guards:
+rasa-sdk app (``/webhook``, ``/actions``, ``/health``) built by :func:`build_app`
+from one :class:`~actions.settings.ActionSettings`:
 
+- the actions' clients and stores (:class:`~actions.services.Services`: the desk,
+  the orders, the action server's own database) are opened in a start-up listener
+  and closed in a stop listener; queued tickets are retried in the background;
 - it listens on ``ACTION_HOST`` (default 127.0.0.1), not on every interface;
 - when ``ACTION_SERVER_TOKEN`` is set, every request but ``/health`` must carry
   it in the ``X-Action-Token`` header (Rasa sends it: ``endpoints.yml``);
   anything else is answered 401;
 - an action call that is not well formed is answered 400 (413 when it inflates
-  too far) before rasa-sdk runs it (:mod:`actions.call_check`).
-
-Port: ``ACTION_PORT`` (default 5055).
+  too far) before rasa-sdk runs it (:mod:`actions.call_check`);
+- personal data is masked in every log record (:mod:`support.log_masking`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
-import os
 from typing import Optional
 
 from rasa_sdk.endpoint import create_app
@@ -26,7 +29,12 @@ from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
+from actions import services as running_services
 from actions.call_check import CallRefused, checked_call
+from actions.services import Services
+from actions.settings import ActionSettings
+from actions.ticket_outbox import keep_flushing
+from support import log_masking
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +47,33 @@ def token_accepted(expected: str, given: Optional[str]) -> bool:
     return bool(given) and hmac.compare_digest(expected.encode(), str(given).encode())
 
 
-def build_app(token: Optional[str]) -> Sanic:
-    """rasa-sdk's app for the ``actions`` package, with the token guard when ``token`` is set."""
-    app = create_app("actions", cors_origins=None)
-    from actions import lifecycle  # imported after the app exists, so its listeners attach
+def build_app(settings: ActionSettings, services: Optional[Services] = None) -> Sanic:
+    """rasa-sdk's app for the ``actions`` package, with its services, the token guard and the call check.
 
-    lifecycle.register_shutdown(app.name)
+    ``services``: what the actions work with (default: built from ``settings`` when the server starts).
+    """
+    app = create_app("actions", cors_origins=None)
+    token = settings.action_token
+
+    @app.before_server_start
+    async def open_services(app: Sanic, _loop) -> None:
+        running_services.start(services or Services.from_settings(settings))
+
+    @app.after_server_start
+    async def start_outbox(app: Sanic, _loop) -> None:
+        running = running_services.running()
+        app.ctx.outbox_task = asyncio.get_running_loop().create_task(keep_flushing(running.outbox, running.desk))
+
+    @app.before_server_stop
+    async def stop_outbox(app: Sanic, _loop) -> None:
+        task = getattr(app.ctx, "outbox_task", None)
+        if task is not None:
+            task.cancel()
+
+    @app.after_server_stop
+    async def close_services(_app: Sanic, _loop) -> None:
+        await running_services.stop()
+
     if token:
 
         @app.on_request
@@ -73,15 +102,16 @@ def build_app(token: Optional[str]) -> Sanic:
 
 def main() -> None:
     """Serve the action server until stopped."""
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    token = os.environ.get("ACTION_SERVER_TOKEN") or None
-    if token is None:
+    log_masking.install()
+    settings = ActionSettings.from_env()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if settings.action_token is None:
         logger.warning("ACTION_SERVER_TOKEN is not set: the action server accepts calls without a token")
-    host = os.environ.get("ACTION_HOST", "127.0.0.1")
-    port = int(os.environ.get("ACTION_PORT", "5055"))
-    app = build_app(token)
-    logger.info("action server listening on %s:%s", host, port)
-    app.run(host=host, port=port, workers=1, access_log=False, motd=False)
+    if settings.identity_key is None:
+        logger.warning("CHAT_JWT_SECRET is not set: no message's customer identity can be trusted")
+    app = build_app(settings)
+    logger.info("action server listening on %s:%s", settings.host, settings.port)
+    app.run(host=settings.host, port=settings.port, workers=1, access_log=False, motd=False)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -12,7 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.desk_client import DeskClient, DeskUnavailable, desk_client
+from actions.desk_client import DeskUnavailable
+from actions.services import UsesServices
 
 logger = logging.getLogger(__name__)
 
@@ -72,12 +73,8 @@ class ValidateSurveyForm(FormValidationAction):
         return {"survey_comment": text[:1000]}
 
 
-class ActionSubmitSurvey(Action):
+class ActionSubmitSurvey(UsesServices, Action):
     """Store the rating with the ticket a person resolved, or as a rating of the bot's answer."""
-
-    def __init__(self, client: Optional[DeskClient] = None) -> None:
-        """Use ``client`` for the desk (default: the process-wide one)."""
-        self._client = client
 
     def name(self) -> Text:
         """The action's name in the domain."""
@@ -95,7 +92,7 @@ class ActionSubmitSurvey(Action):
             "comment": None if comment in (None, SKIP) else comment,
         }
         try:
-            await (self._client or desk_client()).rate({k: v for k, v in rating.items() if v is not None})
+            await self.services.desk.rate({k: v for k, v in rating.items() if v is not None})
         except DeskUnavailable as exc:
             logger.error("rating of conversation %s not stored: %s", tracker.sender_id, exc)
         dispatcher.utter_message(response="utter_survey_thanks")

@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from actions.action_database import ActionDatabase, action_database
+from actions.action_database import ActionDatabase
 from actions.desk_client import DeskClient, DeskRejected, DeskUnavailable
 
 logger = logging.getLogger(__name__)
@@ -44,9 +44,9 @@ pending_tickets = Table(
 class TicketOutbox:
     """A durable queue of tickets the desk has not accepted yet (SQLite or PostgreSQL)."""
 
-    def __init__(self, location: Union[str, Path, None] = None) -> None:
-        """The outbox in the action server's database, or in the one at ``location`` (a URL or a SQLite file)."""
-        self.database = action_database() if location is None else ActionDatabase(location)
+    def __init__(self, database: Union[ActionDatabase, str, Path]) -> None:
+        """The outbox in ``database`` (the action server's, or a URL or SQLite file of its own)."""
+        self.database = database if isinstance(database, ActionDatabase) else ActionDatabase(database)
         self._lock = asyncio.Lock()
 
     @property
@@ -142,22 +142,11 @@ class TicketOutbox:
             )
 
 
-_outbox: Optional[TicketOutbox] = None
-
-
-def ticket_outbox() -> TicketOutbox:
-    """The process-wide outbox."""
-    global _outbox
-    if _outbox is None:
-        _outbox = TicketOutbox()
-    return _outbox
-
-
-async def keep_flushing(client_factory, interval: float = 5.0) -> None:
+async def keep_flushing(outbox: TicketOutbox, desk: DeskClient, interval: float = 5.0) -> None:
     """Retry queued tickets every ``interval`` seconds until cancelled."""
     while True:
         try:
-            await ticket_outbox().flush(client_factory())
+            await outbox.flush(desk)
         except asyncio.CancelledError:
             raise
         except Exception:  # keep retrying through any hiccup

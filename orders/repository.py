@@ -15,3 +15,6 @@ class OrderRepository(Protocol):
 
     async def recent_for_customer(self, customer_id: str, limit: int = 3) -> List[Order]:
         """The customer's latest orders, newest first."""
+
+    async def close(self) -> None:
+        """Release the connections, when the action server stops."""

@@ -1,37 +1,38 @@
-"""Fixtures for action tests: the demo orders and the failed-check store in real SQLite files."""
+"""Fixtures for action tests: the action server's services on real SQLite files, the demo orders seeded."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 
-from actions.ownership_checks import OwnershipChecks
-from orders.seed import DEFAULT_FILE, seed
-from orders.sql import SqlOrderRepository
-from trackers import IDENTITY_SECRET
+from action_services import started_services
+from actions import services as running_services
 
 
 @pytest.fixture
-async def orders(tmp_path: Path):
-    """A repository holding the shipped demo orders (times relative to now)."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'orders.db'}"
-    await seed(DEFAULT_FILE, url)
-    repository = SqlOrderRepository(url)
-    yield repository
-    await repository.close()
+async def services(tmp_path: Path):
+    """The running services of a test (the desk unreachable)."""
+    started = await started_services(tmp_path)
+    yield started
+    await running_services.stop()
 
 
 @pytest.fixture
-async def checks(tmp_path: Path):
-    """The store of failed ownership checks, in its own SQLite file."""
-    store = OwnershipChecks(tmp_path / "checks.db")
-    yield store
-    await store.close()
+async def services_with_desk(tmp_path: Path, desk_server):
+    """The running services of a test, with the session's real desk."""
+    started = await started_services(tmp_path, desk_server["url"], desk_server["token"])
+    yield started
+    await running_services.stop()
 
 
-@pytest.fixture(autouse=True)
-def identity_secret(monkeypatch):
-    """The secret channels sign message identities with (``CHAT_JWT_SECRET``), as in a running stack."""
-    monkeypatch.setenv("CHAT_JWT_SECRET", IDENTITY_SECRET)
+@pytest.fixture
+def orders(services):
+    """The order repository holding the shipped demo orders (times relative to now)."""
+    return services.orders
+
+
+@pytest.fixture
+def checks(services):
+    """The store of ownership checks."""
+    return services.checks

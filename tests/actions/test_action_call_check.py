@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import zlib
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sanic import Sanic
 
+from action_services import test_settings
 from actions.call_check import MAX_CALL_BYTES, CallRefused, checked_call
 from actions.server import TOKEN_HEADER, build_app
 
@@ -46,8 +48,9 @@ BAD_CALLS = {
 
 
 @pytest.fixture(scope="module")
-def app():
-    return build_app(TOKEN)
+def app(tmp_path_factory):
+    settings = replace(test_settings(tmp_path_factory.mktemp("actions")), action_token=TOKEN)
+    return build_app(settings)
 
 
 async def call(app, body: bytes, **headers):

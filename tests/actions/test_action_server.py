@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sanic import Sanic
 
+from action_services import test_settings
 from actions.server import TOKEN_HEADER, build_app, token_accepted
 
 Sanic.test_mode = True
@@ -13,8 +16,9 @@ CALL = {"next_action": "action_that_does_not_exist", "sender_id": "s", "tracker"
 
 
 @pytest.fixture(scope="module")
-def app():
-    return build_app(TOKEN)
+def app(tmp_path_factory):
+    settings = replace(test_settings(tmp_path_factory.mktemp("actions")), action_token=TOKEN)
+    return build_app(settings)
 
 
 @pytest.mark.parametrize("headers", [{}, {TOKEN_HEADER: ""}, {TOKEN_HEADER: "wrong"}, {TOKEN_HEADER: TOKEN + "x"}])

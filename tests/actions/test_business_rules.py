@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from actions.order_facts import clock, day_and_clock
-from actions.business_rules import business_rules
+from actions.business_rules import load_business_rules as business_rules
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

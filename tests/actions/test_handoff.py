@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from action_services import test_settings
 from actions.desk_client import DeskClient
 from actions.handoff import ActionCreateTicket, ticket_payload
-from actions.settings import ActionSettings
-from trackers import bot_event, make_tracker, user_event
 from processes import http_json
+from trackers import bot_event, make_tracker, user_event
 
 
 def conversation(sender="customer-7", timestamp=1_700_000_100.0):
@@ -25,23 +25,21 @@ def conversation(sender="customer-7", timestamp=1_700_000_100.0):
     )
 
 
-def client_for(desk_server, url=None):
-    return DeskClient(ActionSettings(desk_url=url or desk_server["url"], desk_token=desk_server["token"], desk_timeout=3))
+def client_for(desk_server, tmp_path, url=None):
+    return DeskClient(test_settings(tmp_path, url or desk_server["url"], desk_server["token"]))
 
 
-def test_payload_carries_the_conversation():
-    payload = ticket_payload(conversation())
+def test_payload_carries_the_conversation(services):
+    payload = ticket_payload(services, conversation())
     assert payload["category"] == "delay"
     assert payload["channel"] == "rest"
     assert payload["order_number"] == "ORD-261122-0042"
     assert [line["author"] for line in payload["transcript"]] == ["customer", "bot", "customer"]
 
 
-async def test_ticket_is_created_and_its_number_told(desk_server):
-    client = client_for(desk_server)
+async def test_ticket_is_created_and_its_number_told(desk_server, services_with_desk):
     dispatcher = CollectingDispatcher()
-    events = await ActionCreateTicket(client).run(dispatcher, conversation(), {})
-    await client.close()
+    events = await ActionCreateTicket().run(dispatcher, conversation(), {})
 
     number = events[0]["value"]
     assert dispatcher.messages[0]["response"] == "utter_ticket_created"
@@ -53,36 +51,28 @@ async def test_ticket_is_created_and_its_number_told(desk_server):
     assert ticket["category"] == "delay" and ticket["sender_id"] == "customer-7"
 
 
-async def test_a_retried_action_makes_no_second_ticket(desk_server):
-    client = client_for(desk_server)
+async def test_a_retried_action_makes_no_second_ticket(desk_server, services_with_desk):
     tracker = conversation(sender="customer-retry")
-    first = await ActionCreateTicket(client).run(CollectingDispatcher(), tracker, {})
-    second = await ActionCreateTicket(client).run(CollectingDispatcher(), tracker, {})
-    await client.close()
+    first = await ActionCreateTicket().run(CollectingDispatcher(), tracker, {})
+    second = await ActionCreateTicket().run(CollectingDispatcher(), tracker, {})
     assert first[0]["value"] == second[0]["value"]
 
 
 @pytest.fixture
-def outbox(tmp_path, monkeypatch):
-    from actions import ticket_outbox
-
-    box = ticket_outbox.TicketOutbox(tmp_path / "outbox.db")
-    monkeypatch.setattr(ticket_outbox, "_outbox", box)
-    return box
+def outbox(services):
+    return services.outbox
 
 
-async def test_desk_down_keeps_the_ticket_and_creates_it_exactly_once_later(desk_server, outbox):
-    down = client_for(desk_server, url="http://127.0.0.1:9")
+async def test_desk_down_keeps_the_ticket_and_creates_it_exactly_once_later(desk_server, services, outbox, tmp_path):
     dispatcher = CollectingDispatcher()
     tracker = conversation(sender="customer-outbox")
-    events = await ActionCreateTicket(down).run(dispatcher, tracker, {})
-    await down.close()
+    events = await ActionCreateTicket(services).run(dispatcher, tracker, {})  # the services' desk is down
     assert dispatcher.messages[0]["response"] == "utter_ticket_queued"
     assert {"event": "slot", "name": "handoff_ticket", "value": "pending", "timestamp": None} in events
     assert len(await outbox.pending("customer-outbox")) == 1
 
     await outbox.append_line("customer-outbox", "아직이에요?", None)
-    up = client_for(desk_server)
+    up = client_for(desk_server, tmp_path)
     [number] = await outbox.flush(up)
     assert await outbox.flush(up) == [], "a ticket is created exactly once"
     await up.close()
@@ -95,9 +85,9 @@ async def test_desk_down_keeps_the_ticket_and_creates_it_exactly_once_later(desk
     assert any(number in d["text"] for d in pending["deliveries"]), "the customer is told the number"
 
 
-async def test_a_ticket_the_desk_refuses_is_not_retried_forever(desk_server, outbox):
+async def test_a_ticket_the_desk_refuses_is_not_retried_forever(desk_server, outbox, tmp_path):
     await outbox.keep({"sender_id": "customer-bad", "category": "nonsense", "channel": "rest"}, "bad-key")
-    client = client_for(desk_server)
+    client = client_for(desk_server, tmp_path)
     assert await outbox.flush(client) == []
     await client.close()
     assert await outbox.pending("customer-bad") == []

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from actions.ownership_checks import OwnershipChecks, Reservation
-from actions.business_rules import business_rules
+from actions.business_rules import load_business_rules as business_rules
 from pg_server import create_postgres_database, drop_postgres_database, postgres_reachable
 
 RULES = replace(business_rules(), failures_per_order=3, failures_per_client=5, verification_window=timedelta(minutes=60))

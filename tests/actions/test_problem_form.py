@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -11,6 +13,7 @@ from support.order_numbers import normalize_order_number
 from trackers import make_tracker, signed_identity, user_event
 
 DOMAIN = {"forms": {"problem_form": {"required_slots": []}}, "slots": {}}
+pytestmark = pytest.mark.usefixtures("services")
 
 
 def tracker(category="delay", text="x", intent="inform", entities=None, metadata=None, customer=None,
@@ -28,7 +31,8 @@ def responses(dispatcher):
 
 
 def form(orders, checks):
-    return ValidateProblemForm(orders, checks=checks)
+    """The form validation, working with the test's running services (their orders and checks)."""
+    return ValidateProblemForm()
 
 
 async def test_a_malformed_order_number_is_refused_and_counted(orders, checks):
@@ -305,7 +309,7 @@ async def test_customer_can_correct_the_order_number(orders):
     dispatcher = CollectingDispatcher()
     form_slots = ["order_number", "phone_last4", "problem_time", "photos", "resolution"]
     domain = {"forms": {"problem_form": {"required_slots": form_slots}}, "slots": {}}
-    events = await ValidateProblemForm(orders).run(dispatcher, t, domain)
+    events = await ValidateProblemForm().run(dispatcher, t, domain)
     assert SlotSet("order_number", None) in events
     assert responses(dispatcher)[0] == "utter_ask_again"
     assert SlotSet("requested_slot", "order_number") in events
@@ -343,7 +347,7 @@ async def test_switching_the_problem_keeps_the_verified_order_and_reports_again(
         resolution="wait",
     )
     dispatcher = CollectingDispatcher()
-    events = await ActionSwitchProblem(orders).run(dispatcher, t, {})
+    events = await ActionSwitchProblem().run(dispatcher, t, {})
     assert SlotSet("form_category", "payment") in events
     assert SlotSet("resolution", None) in events
     assert SlotSet("order_finding", "double_charge") in events
@@ -362,7 +366,7 @@ async def test_an_order_a_token_verified_is_shown_again_only_with_that_customers
         order_number=order.number, order_verified=f"token:{order.number}", order_finding="late",
     )
     dispatcher = CollectingDispatcher()
-    await ActionSwitchProblem(orders).run(dispatcher, t, {})
+    await ActionSwitchProblem().run(dispatcher, t, {})
     assert (len(dispatcher.messages) > 1) is shown
 
 
@@ -382,11 +386,11 @@ async def test_a_proven_order_is_no_proof_of_another_that_the_customer_names_nex
     slots = await form(orders, checks).required_slots([], dispatcher, tracker("delay", **swapped), DOMAIN)
     assert slots == ["order_number", "phone_last4"]
     switch = CollectingDispatcher()
-    await ActionSwitchProblem(orders).run(switch, tracker("payment", intent="payment", **swapped), {})
+    await ActionSwitchProblem().run(switch, tracker("payment", intent="payment", **swapped), {})
     assert responses(switch) == ["utter_sorry_payment"], "nothing of the other order is reported"
 
 
-async def test_the_payment_check_compares_only_a_proven_order(orders):
+async def test_the_payment_check_compares_only_a_proven_order(services):
     from actions.resolve import ActionSubmitProblem
 
     class NoDesk:
@@ -401,7 +405,7 @@ async def test_the_payment_check_compares_only_a_proven_order(orders):
     swapped = dict(order_number="ORD-261121-0111", order_verified="phone:ORD-261122-0105", order_finding="compare",
                    form_category="payment", payment_amount=1000, payment_method="카드", payment_time="모름")
     dispatcher = CollectingDispatcher()
-    await ActionSubmitProblem(orders, desk).run(dispatcher, tracker("payment", **swapped), {})
+    await ActionSubmitProblem(replace(services, desk=desk)).run(dispatcher, tracker("payment", **swapped), {})
     said = " ".join(m.get("text") or "" for m in dispatcher.messages)
     assert "33,000" not in said and "utter_payment_mismatch" not in responses(dispatcher)
     assert "본인 확인 전" in desk.payload["summary"]

@@ -7,15 +7,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.relay import ActionDeliverAgentReply, ActionTicketResolved
 from support.agent_proof import make_proof, proof_key
-from trackers import make_tracker, user_event
+from trackers import DESK_TOKEN, make_tracker, user_event
 
-DESK_TOKEN = "relay-test-desk-token-0123456789"
 SENDER = "app:cust-001"
-
-
-@pytest.fixture(autouse=True)
-def desk_token(monkeypatch):
-    monkeypatch.setenv("DESK_SERVICE_TOKEN", DESK_TOKEN)
+pytestmark = pytest.mark.usefixtures("services")  # their agent proof key is DESK_TOKEN's
 
 
 def pushed(intent: str, text: str, proof=None, sender: str = SENDER):

@@ -23,7 +23,7 @@ def _desk_accepts(payload: dict) -> None:
     TicketCreate.parse_obj(sent)
 
 
-def test_nul_and_unpaired_surrogates_never_reach_the_desk():
+def test_nul_and_unpaired_surrogates_never_reach_the_desk(services):
     tracker = make_tracker([
         user_event("배달이\x00 늦어요", "delay", timestamp=1.0),
         bot_event("죄송해요\x00", timestamp=2.0),
@@ -32,16 +32,16 @@ def test_nul_and_unpaired_surrogates_never_reach_the_desk():
     ])
     lines = [line["text"] for line in transcript_from_tracker(tracker)]
     assert lines == ["배달이 늦어요", "죄송해요", "\ufffd 사진 \ufffd", ""]
-    payload = ticket_payload(tracker)
+    payload = ticket_payload(services, tracker)
     _desk_accepts({**payload, "category": payload["category"] or "other"})
 
 
-def test_a_huge_message_and_a_long_conversation_still_make_a_ticket():
+def test_a_huge_message_and_a_long_conversation_still_make_a_ticket(services):
     events = [user_event("가" * 50_000, "delay", timestamp=0.5)]
     events += [user_event(f"메시지 {i}", "inform", timestamp=float(i + 1)) for i in range(600)]
     lines = transcript_from_tracker(make_tracker(events))
     assert len(lines) == MAX_LINES and lines[-1]["text"] == "메시지 599", "the latest lines are kept"
     first = transcript_from_tracker(make_tracker(events[:1]))[0]["text"]
     assert first == "가" * MAX_LINE
-    payload = ticket_payload(make_tracker(events))
+    payload = ticket_payload(services, make_tracker(events))
     _desk_accepts({**payload, "category": payload["category"] or "other"})

@@ -7,10 +7,8 @@ import uuid
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.desk_client import DeskClient
 from actions.handoff import ActionCreateTicket, ticket_payload
 from actions.relay import ActionRelayToAgent
-from actions.settings import ActionSettings
 from actions.transcript import transcript_from_tracker
 from pii_samples import MESSAGE, assert_masked, leaks
 from processes import http_json
@@ -33,17 +31,16 @@ def test_the_transcript_is_masked_and_keeps_the_order_number():
     assert lines[-1]["text"] == "ORD-261122-0042 이에요"
 
 
-def test_the_ticket_payload_is_masked():
-    payload = ticket_payload(conversation("customer-pii"))
+def test_the_ticket_payload_is_masked(services):
+    payload = ticket_payload(services, conversation("customer-pii"))
     assert_masked(payload["summary"])
     assert_masked(json.dumps(payload["transcript"], ensure_ascii=False))
     assert payload["order_number"] == "ORD-261122-0042"
 
 
-async def test_ticket_and_relayed_message_reach_the_desk_masked(desk_server):
+async def test_ticket_and_relayed_message_reach_the_desk_masked(desk_server, services_with_desk):
     sender = f"pii-{uuid.uuid4().hex[:8]}"
-    client = DeskClient(ActionSettings(desk_url=desk_server["url"], desk_token=desk_server["token"], desk_timeout=3))
-    events = await ActionCreateTicket(client).run(CollectingDispatcher(), conversation(sender), {})
+    events = await ActionCreateTicket().run(CollectingDispatcher(), conversation(sender), {})
     number = events[0]["value"]
 
     later = make_tracker(
@@ -51,8 +48,7 @@ async def test_ticket_and_relayed_message_reach_the_desk_masked(desk_server):
         slots={"handoff_ticket": number},
         sender_id=sender,
     )
-    await ActionRelayToAgent(client).run(CollectingDispatcher(), later, {})
-    await client.close()
+    await ActionRelayToAgent().run(CollectingDispatcher(), later, {})
 
     status, ticket = http_json(
         "GET", f"{desk_server['url']}/api/tickets/{number}", headers={"Authorization": f"Bearer {desk_server['token']}"}

@@ -9,8 +9,9 @@ from rasa_sdk import Tracker
 
 from support.channel_identity import METADATA_KEY, ChannelIdentity, sign, signing_key
 
-# CHAT_JWT_SECRET of the action tests (conftest.py sets it)
+# CHAT_JWT_SECRET and DESK_SERVICE_TOKEN of the action tests (conftest.py's settings)
 IDENTITY_SECRET = "test-identity-secret-0123456789abcdef"
+DESK_TOKEN = "test-desk-service-token-0123456789"
 
 
 def signed_identity(
