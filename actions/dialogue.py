@@ -11,6 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import problem
 from actions.category import current_category
 from actions.handoff import clear_problem_slots, open_ticket
 from actions.identity import signed_customer
@@ -37,17 +38,13 @@ class ActionCannotProvide(UsesServices, Action):
         requested = tracker.get_slot("requested_slot")
         if requested == "order_number":
             return await self._no_order_number(dispatcher, tracker)
-        if requested == "photos":
-            dispatcher.utter_message(response="utter_continue_without_photos")
-            return [SlotSet("photos", []), SlotSet("photos_unavailable", True)]
-        if requested == "phone_last4":
-            dispatcher.utter_message(response="utter_lookup_failed")
-            return [SlotSet("lookup_failed", True)]
-        if requested in ("payment_amount", "payment_method", "payment_time", "problem_time"):
-            dispatcher.utter_message(response="utter_continue_without_detail")
-            return [SlotSet(requested, "모름")]
-        dispatcher.utter_message(response="utter_default")
-        return []
+        way_around = problem.cannot_provide(requested)
+        if way_around is None:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        response, slots = way_around
+        dispatcher.utter_message(response=response)
+        return [SlotSet(name, value) for name, value in slots.items()]
 
     async def _no_order_number(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         services = self.services
@@ -133,13 +130,6 @@ class ActionStop(Action):
         return clear_problem_slots()
 
 
-# Slots a problem of one category collected that mean nothing for another.
-CATEGORY_SLOTS = (
-    "problem_time", "photos", "photos_unavailable", "resolution", "payment_amount",
-    "payment_method", "payment_time", "failed_validations", "handoff_reason",
-)
-
-
 class ActionSwitchProblem(UsesServices, Action):
     """The customer raised another kind of problem inside the form: work on that one."""
 
@@ -152,10 +142,10 @@ class ActionSwitchProblem(UsesServices, Action):
     ) -> List[Dict[Text, Any]]:
         """Keep the order (and its verification), forget the rest, report for the new category."""
         category = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        if category not in ("delay", "quality", "payment"):
+        if category not in problem.PROBLEM_CATEGORIES:
             return []
         dispatcher.utter_message(response=f"utter_sorry_{category}")
-        events = [SlotSet("form_category", category), *[SlotSet(s, None) for s in CATEGORY_SLOTS]]
+        events = [SlotSet(name, value) for name, value in problem.switch_topic(category).items()]
         number = tracker.get_slot("order_number")
         services = self.services
         if number and is_verified(tracker):

@@ -11,6 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import problem
 from actions.category import current_category
 from actions.business_rules import BusinessRules
 from actions.desk_client import DeskClient, DeskRejected, DeskUnavailable
@@ -22,13 +23,6 @@ from actions.transcript import latest_user_timestamp, transcript_from_tracker
 
 logger = logging.getLogger(__name__)
 
-# Slots of one problem; cleared once the problem ends in a ticket or an answer.
-PROBLEM_SLOTS = (
-    "order_number", "order_unknown", "order_verified", "order_finding", "phone_last4",
-    "phone_attempts", "lookup_failed", "problem_time", "photos", "photos_unavailable",
-    "resolution", "payment_amount", "payment_method", "payment_time", "handoff_reason",
-    "failed_validations", "recent_offered", "form_category",
-)
 # handoff_ticket while the ticket waits in the outbox for the desk
 PENDING_TICKET = "pending"
 RESOLUTION_LABELS = {"wait": "계속 기다리기", "refund": "환불 요청", "redelivery": "재배달 요청"}
@@ -43,8 +37,8 @@ REASON_NOTES = {
 
 
 def clear_problem_slots() -> List[Dict[Text, Any]]:
-    """Events that forget the current problem (the customer's identity stays)."""
-    return [SlotSet(name, None) for name in PROBLEM_SLOTS]
+    """Events that forget the current problem (:func:`actions.problem.forget_all`)."""
+    return [SlotSet(name, value) for name, value in problem.forget_all().items()]
 
 
 def _notes(tracker: Tracker, reason: str) -> List[str]:

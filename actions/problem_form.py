@@ -1,15 +1,9 @@
 """The problem form: find and verify the order, then collect what the category needs.
 
 Which slots are asked depends on the category and on what the order's records
-show (``required_slots``):
-
-* always: ``order_number`` (unless the customer has none), then
-  ``phone_last4`` until the order is verified (skipped when the latest message
-  carries the channel's proof of a signed-in customer and the order is theirs);
-* delay: ``resolution`` when the order is late; ``problem_time`` without an order;
-* quality: ``photos`` and ``resolution``; ``problem_time`` without an order;
-* payment: ``payment_amount``, ``payment_method``, ``payment_time`` when the
-  records do not already explain the problem, or without an order.
+show (:func:`actions.problem.required_slots`); the phone digits are skipped when
+the latest message carries the channel's proof of a signed-in customer and the
+order is theirs.
 
 Nothing about an order is said before ownership is proven: without a signed-in
 customer, a number in the right format is always followed by the phone question,
@@ -34,6 +28,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions import problem
 from actions.attachments import attachments_of_latest_message
 from actions.business_rules import BusinessRules
 from actions.category import current_category
@@ -66,13 +61,6 @@ RESOLUTION_WORDS = (
 )
 _FOUR_DIGITS = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _CORRECTION = re.compile(r"잘못|틀렸|틀린|정정|바꿀게|수정할게|다시 (말|알려|할게)")
-# what a customer names when correcting an answer, and the slots that answer filled
-CORRECTABLE = (
-    ("주문번호", ("order_number", "order_verified", "order_finding", "resolution", "phone_last4", "phone_attempts")),
-    ("금액", ("payment_amount",)),
-    ("결제수단", ("payment_method",)),
-    ("시간", ("problem_time", "payment_time")),
-)
 _DIGIT = re.compile(r"\d")
 
 
@@ -173,11 +161,11 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
         text = _text(tracker)
         if not _CORRECTION.search(text) or normalize_order_number(text) or _entity_texts(tracker, "amount"):
             return []
-        for word, slots in CORRECTABLE:
-            if word in text.replace(" ", "") and any(tracker.get_slot(s) is not None for s in slots):
-                dispatcher.utter_message(response="utter_ask_again")
-                return [SlotSet(s, None) for s in slots]
-        return []
+        slots = problem.correction(text, tracker.slots)
+        if slots is None:
+            return []
+        dispatcher.utter_message(response="utter_ask_again")
+        return [SlotSet(name, None) for name in slots]
 
     @property
     def repository(self) -> OrderRepository:
@@ -201,30 +189,17 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[Text]:
-        """The slots still relevant for this category and this order."""
+        """The slots still relevant for this category and this order (:func:`actions.problem.required_slots`)."""
         slot = tracker.get_slot
         if slot("handoff_reason") or slot("lookup_failed"):
             return []
-        category = current_category(tracker)
-        no_order = bool(slot("order_unknown"))
-        slots: List[Text] = []
-        if not no_order:
-            slots.append("order_number")
-            if slot("order_number") and not is_verified(tracker):
-                return slots + ["phone_last4"]
-        finding = finding_of(tracker)
-        if category == "delay":
-            if no_order:
-                slots.append("problem_time")
-            elif finding == "late":
-                slots.append("resolution")
-        elif category == "quality":
-            if no_order:
-                slots.append("problem_time")
-            slots += ["photos", "resolution"]
-        elif category == "payment" and (no_order or finding == "compare"):
-            slots += ["payment_amount", "payment_method", "payment_time"]
-        return slots
+        return problem.required_slots(
+            current_category(tracker),
+            no_order=bool(slot("order_unknown")),
+            order_given=bool(slot("order_number")),
+            proven=is_verified(tracker),
+            finding=finding_of(tracker),
+        )
 
     # -- failures -------------------------------------------------------------
 
@@ -282,15 +257,7 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
             return self._fail("order_number", tracker, dispatcher, "utter_order_number_invalid")
         if proof_for(tracker, number):  # this very order is proven already (not merely the slot's earlier one)
             return {"order_number": number}
-        # a new order is proven on its own: its phone digits are asked again
-        reset = {
-            "order_number": number,
-            "order_verified": None,
-            "order_finding": None,
-            "resolution": None,
-            "phone_last4": None,
-            "phone_attempts": 0,
-        }
+        reset = problem.new_order(number)  # a new order is proven on its own: its digits are asked again
         customer = signed_customer(tracker, self.identity_key)
         if customer:
             order = await self.repository.get(number)
