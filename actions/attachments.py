@@ -11,16 +11,13 @@ from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
 
-MAX_URL = 2000
+from contract.requests import attachment_id, fetchable_url
 
 
 def _valid(item: Any) -> bool:
     if not isinstance(item, dict) or item.get("type") != "image":
         return False
-    url, image_id = item.get("url"), item.get("id")
-    if isinstance(image_id, str) and 0 < len(image_id) <= 100:
-        return True
-    return isinstance(url, str) and url.startswith(("https://", "http://")) and len(url) <= MAX_URL
+    return attachment_id(item.get("id")) or fetchable_url(item.get("url"))
 
 
 def attachments_of_latest_message(tracker: Tracker) -> List[Dict[str, str]]:

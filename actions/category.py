@@ -6,7 +6,7 @@ from typing import Optional
 
 from rasa_sdk import Tracker
 
-from support.intents import CATEGORIES
+from contract.vocabulary import CATEGORIES
 
 
 def current_category(tracker: Tracker) -> str:

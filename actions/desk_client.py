@@ -1,15 +1,24 @@
-"""An async client for the desk's ticket API."""
+"""An async client for the desk's ticket API, speaking the contract (:mod:`contract`).
+
+Each body is checked with its contract model before it leaves (a body the desk
+would refuse is refused here, with the same 422), and each answer is read into
+its contract model (an answer of another shape counts as the desk failing).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional, Type, TypeVar
 from urllib.parse import quote
 
 import aiohttp
+from pydantic import BaseModel, ValidationError
 
 from actions.settings import ActionSettings
+from contract.requests import FetchRequest, MessageCreate, RatingCreate, TicketCreate
+from contract.responses import AttachmentOut, DeliveryList, MessageAdded, RatedOut, TicketOut
 from support.conversation_ids import path_segment
 
 logger = logging.getLogger(__name__)
@@ -26,6 +35,26 @@ class DeskRejected(DeskUnavailable):
         super().__init__(f"desk refused the request ({status}): {body}")
         self.status = status
         self.body = body
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def _body(model: Type[BaseModel], data: Dict[str, Any]) -> Dict[str, Any]:
+    """``data`` as ``model`` would send it; a body the desk would refuse raises :class:`DeskRejected` here."""
+    try:
+        checked = model.parse_obj(data)
+    except ValidationError as exc:
+        raise DeskRejected(422, {"error": {"code": "invalid_body", "details": exc.errors()}}) from exc
+    return json.loads(checked.json(exclude_unset=True))
+
+
+def _answer(model: Type[Model], data: Any, path: str) -> Model:
+    """The desk's answer read as ``model``; another shape means the desk is not the one this code speaks to."""
+    try:
+        return model.parse_obj(data)
+    except ValidationError as exc:
+        raise DeskUnavailable(f"desk answered {path} in an unexpected shape: {exc.errors()[:3]}") from exc
 
 
 class DeskClient:
@@ -79,38 +108,44 @@ class DeskClient:
     async def _get(self, path: str, params: Optional[Dict[str, str]] = None) -> Optional[Dict[str, Any]]:
         return await self._request("GET", path, params=params)
 
-    async def create_ticket(self, ticket: Dict[str, Any], idempotency_key: str) -> Dict[str, Any]:
+    async def create_ticket(self, ticket: Dict[str, Any], idempotency_key: str) -> TicketOut:
         """Open a ticket; the same ``idempotency_key`` always yields the same ticket.
 
         Raises:
+            DeskRejected: the body breaks the contract (checked before sending) or the desk refused it.
             DeskUnavailable: on a network error, a timeout or a non-2xx answer.
         """
-        return await self._post("/api/tickets", ticket, {"Idempotency-Key": idempotency_key})
+        path = "/api/tickets"
+        answer = await self._post(path, _body(TicketCreate, ticket), {"Idempotency-Key": idempotency_key})
+        return _answer(TicketOut, answer, path)
 
-    async def fetch_attachment(self, url: str) -> Dict[str, Any]:
+    async def fetch_attachment(self, url: str) -> AttachmentOut:
         """Have the desk fetch and keep a photo from a channel's URL; returns its record."""
-        return await self._post("/api/attachments/fetch", {"url": url})
+        path = "/api/attachments/fetch"
+        return _answer(AttachmentOut, await self._post(path, _body(FetchRequest, {"url": url})), path)
 
-    async def rate(self, rating: Dict[str, Any]) -> Dict[str, Any]:
+    async def rate(self, rating: Dict[str, Any]) -> RatedOut:
         """Store a satisfaction rating (ticket number or sender id, 1–5, comment)."""
-        return await self._post("/api/ratings", rating)
+        path = "/api/ratings"
+        return _answer(RatedOut, await self._post(path, _body(RatingCreate, rating)), path)
 
-    async def open_ticket_of(self, sender_id: str) -> Optional[Dict[str, Any]]:
+    async def open_ticket_of(self, sender_id: str) -> Optional[TicketOut]:
         """The customer's open ticket, or None once it is resolved or closed."""
-        return await self._get(f"/api/conversations/{path_segment(sender_id)}/open-ticket")
+        path = f"/api/conversations/{path_segment(sender_id)}/open-ticket"
+        answer = await self._get(path)
+        return None if answer is None else _answer(TicketOut, answer, path)
 
-    async def append_message(self, number: str, text: str, idempotency_key: str) -> Dict[str, Any]:
+    async def append_message(self, number: str, text: str, idempotency_key: str) -> MessageAdded:
         """Add the customer's message to the ticket's thread (once per key)."""
-        return await self._post(
-            f"/api/tickets/{quote(number, safe='')}/messages",
-            {"author": "customer", "text": text},
-            {"Idempotency-Key": idempotency_key},
-        )
+        path = f"/api/tickets/{quote(number, safe='')}/messages"
+        body = _body(MessageCreate, {"author": "customer", "text": text})
+        return _answer(MessageAdded, await self._post(path, body, {"Idempotency-Key": idempotency_key}), path)
 
-    async def pending_deliveries(self, sender_id: str) -> List[Dict[str, Any]]:
+    async def pending_deliveries(self, sender_id: str) -> DeliveryList:
         """Agent replies and notices not yet delivered to this customer, oldest first."""
-        answer = await self._get("/api/deliveries/pending", {"sender_id": sender_id})
-        return (answer or {}).get("deliveries", [])
+        path = "/api/deliveries/pending"
+        answer = await self._get(path, {"sender_id": sender_id})
+        return _answer(DeliveryList, answer or {"deliveries": []}, path)
 
     async def mark_delivered(self, delivery_id: int) -> None:
         """Record that a reply reached the customer."""

@@ -20,6 +20,7 @@ from actions.order_access import finding_of, is_verified
 from actions.order_facts import day_and_clock
 from actions.services import Services, UsesServices
 from actions.transcript import latest_user_timestamp, transcript_from_tracker
+from contract.vocabulary import MAX_SUMMARY
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +76,7 @@ def ticket_payload(
     customer_lines = [line["text"] for line in transcript if line["author"] == "customer"]
     notes = _notes(tracker, reason)
     summary = " / ".join(customer_lines)
-    if notes:
-        summary = f"[{'; '.join(notes)}] {summary}"
+    summary = with_note(summary, "; ".join(notes)) if notes else summary[:MAX_SUMMARY]
     resolution = resolution or tracker.get_slot("resolution")
     return {
         "category": category,
@@ -88,9 +88,14 @@ def ticket_payload(
         "problem_time": tracker.get_slot("problem_time"),
         "requested_resolution": RESOLUTION_LABELS.get(resolution, resolution),
         "payment_details": payment_details(tracker),
-        "summary": summary[:2000],
+        "summary": summary,
         "transcript": transcript,
     }
+
+
+def with_note(summary: str, note: str) -> str:
+    """``summary`` with ``[note]`` in front, still within the desk's limit."""
+    return f"[{note}] {summary}"[:MAX_SUMMARY]
 
 
 def idempotency_key(tracker: Tracker, reason: str = "") -> str:
@@ -106,12 +111,12 @@ async def _attachment_ids(client: DeskClient, tracker: Tracker, payload: Dict[st
             ids.append(photo["id"])
             continue
         try:
-            ids.append((await client.fetch_attachment(photo["url"]))["id"])
+            ids.append((await client.fetch_attachment(photo["url"])).id)
         except DeskUnavailable as exc:
             failed += 1
             logger.warning("photo of conversation %s not fetched: %s", tracker.sender_id, exc)
     if failed:
-        payload["summary"] = f"[사진 {failed}장을 가져오지 못함] {payload['summary']}"[:2000]
+        payload["summary"] = with_note(payload["summary"], f"사진 {failed}장을 가져오지 못함")
     return ids
 
 
@@ -151,7 +156,7 @@ async def open_ticket(
             # photos the desk does not know: keep the ticket, note the photos
             logger.warning("conversation %s: desk refused photo ids %s", tracker.sender_id, attachments)
             payload.pop("attachments")
-            payload["summary"] = f"[고객이 보낸 사진 {len(attachments)}장을 확인하지 못함] {payload['summary']}"[:2000]
+            payload["summary"] = with_note(payload["summary"], f"고객이 보낸 사진 {len(attachments)}장을 확인하지 못함")
             ticket = await client.create_ticket(payload, key)
     except DeskRejected as exc:
         logger.error("ticket for conversation %s refused by the desk: %s", tracker.sender_id, exc)
@@ -164,13 +169,13 @@ async def open_ticket(
         return [SlotSet("handoff_ticket", PENDING_TICKET), *clear_problem_slots()]
     logger.info(
         "conversation %s handed off as %s (category=%s reason=%s priority=%s)",
-        tracker.sender_id, ticket["number"], payload["category"], reason, payload["priority"],
+        tracker.sender_id, ticket.number, payload["category"], reason, payload["priority"],
     )
-    dispatcher.utter_message(response="utter_ticket_created", ticket_number=ticket["number"])
+    dispatcher.utter_message(response="utter_ticket_created", ticket_number=ticket.number)
     tell_when_answered(dispatcher, services.rules)
     return [
-        SlotSet("ticket_number", ticket["number"]),
-        SlotSet("handoff_ticket", ticket["number"]),
+        SlotSet("ticket_number", ticket.number),
+        SlotSet("handoff_ticket", ticket.number),
         *clear_problem_slots(),
     ]
 

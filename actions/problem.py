@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
+from contract.vocabulary import CATEGORIES
+
 # the order and the proof that it is the customer's
 ORDER_SLOTS = ("order_number", "order_unknown", "recent_offered")
 PROOF_SLOTS = ("order_verified", "order_finding", "phone_last4", "phone_attempts", "lookup_failed")
@@ -22,8 +24,8 @@ DETAIL_SLOTS = (
 PROGRESS_SLOTS = ("failed_validations", "handoff_reason", "form_category")
 # every slot of one problem: forgotten once the problem ends in an answer or a ticket (who the customer is stays)
 ALL_SLOTS = ORDER_SLOTS + PROOF_SLOTS + DETAIL_SLOTS + PROGRESS_SLOTS
-# the categories a problem is worked on in
-PROBLEM_CATEGORIES = ("delay", "quality", "payment")
+# the categories a problem is worked on in (the rest is answered from the FAQ or handed to a person)
+PROBLEM_CATEGORIES = tuple(category for category in CATEGORIES if category != "other")
 
 # what a customer names when correcting an answer ("아 주문번호 잘못 말했어요"), and the slots it forgets
 CORRECTIONS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (

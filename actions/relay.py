@@ -10,7 +10,7 @@
 * ``action_ticket_resolved``: the desk pushed the news that the ticket is
   resolved: say it, hand the conversation back to the bot, ask the survey.
 
-The last two act only with the desk's proof (:mod:`support.agent_proof`): the
+The last two act only with the desk's proof (:mod:`contract.agent_proof`): the
 same intents typed or forged by anyone else say nothing and end nothing.
 """
 
@@ -30,13 +30,13 @@ from actions.handoff import PENDING_TICKET
 from actions.services import UsesServices
 from actions.ticket_outbox import TicketOutbox
 from actions.transcript import latest_user_timestamp
-from support.agent_proof import PROOF_ENTITY, TEXT_ENTITY, check_proof
+from contract.agent_proof import PROOF_ENTITY, TEXT_ENTITY, check_proof
+from contract.vocabulary import MAX_LINE, PUSH_CHANNELS
 from support.pii import mask
 from support.storable_text import storable
 
 logger = logging.getLogger(__name__)
 
-PUSH_CHANNELS = ("socketio", "facebook")
 AGENT_PREFIX = "[상담원] "
 
 
@@ -77,7 +77,7 @@ class ActionRelayToAgent(UsesServices, Action):
             ticket = await client.open_ticket_of(tracker.sender_id)
             if ticket is not None and text.strip():
                 await client.append_message(
-                    ticket["number"], text[:5000], f"{tracker.sender_id}:{latest_user_timestamp(tracker)}"
+                    ticket.number, text[:MAX_LINE], f"{tracker.sender_id}:{latest_user_timestamp(tracker)}"
                 )
             resolved = await self._hand_out(client, dispatcher, tracker)
         except DeskUnavailable as exc:
@@ -90,7 +90,7 @@ class ActionRelayToAgent(UsesServices, Action):
             return back_to_bot(tracker, survey=resolved)
         if not dispatcher.messages:
             dispatcher.utter_message(response="utter_relayed_to_agent")
-        return [SlotSet("handoff_ticket", ticket["number"])] if ticket["number"] != number else []
+        return [SlotSet("handoff_ticket", ticket.number)] if ticket.number != number else []
 
     @staticmethod
     async def _still_queued(outbox: TicketOutbox, client: DeskClient, tracker: Tracker, text: str) -> bool:
@@ -100,7 +100,7 @@ class ActionRelayToAgent(UsesServices, Action):
             return False
         timestamp = latest_user_timestamp(tracker)
         sent_at = datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat() if timestamp else None
-        await outbox.append_line(tracker.sender_id, text[:5000], sent_at)
+        await outbox.append_line(tracker.sender_id, text[:MAX_LINE], sent_at)
         return True
 
     @staticmethod
@@ -109,13 +109,13 @@ class ActionRelayToAgent(UsesServices, Action):
         if tracker.get_latest_input_channel() in PUSH_CHANNELS:
             return False
         resolved = False
-        for delivery in await client.pending_deliveries(tracker.sender_id):
-            if delivery.get("kind") == "resolved":
+        for delivery in (await client.pending_deliveries(tracker.sender_id)).deliveries:
+            if delivery.kind == "resolved":
                 resolved = True
-                dispatcher.utter_message(text=delivery["text"])
+                dispatcher.utter_message(text=delivery.text)
             else:
-                dispatcher.utter_message(text=AGENT_PREFIX + delivery["text"])
-            await client.mark_delivered(delivery["id"])
+                dispatcher.utter_message(text=AGENT_PREFIX + delivery.text)
+            await client.mark_delivered(delivery.id)
         return resolved
 
 

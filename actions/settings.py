@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Mapping, Optional
 
 from orders.sql import default_orders_url
-from support.agent_proof import proof_key
+from contract.agent_proof import proof_key
 from support.channel_identity import signing_key
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from actions.action_database import ActionDatabase
 from actions.desk_client import DeskClient, DeskRejected, DeskUnavailable
+from contract.vocabulary import MAX_LINES
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +101,9 @@ class TicketOutbox:
             )).all()
             for key, raw in rows:
                 payload = json.loads(raw)
-                payload.setdefault("transcript", []).append({"author": "customer", "text": text, "sent_at": sent_at})
+                lines = payload.setdefault("transcript", [])
+                lines.append({"author": "customer", "text": text, "sent_at": sent_at})
+                del lines[:-MAX_LINES]  # the desk takes the latest MAX_LINES lines
                 await connection.execute(
                     update(pending_tickets).where(pending_tickets.c.idempotency_key == key)
                     .values(payload=json.dumps(payload))
@@ -120,9 +123,9 @@ class TicketOutbox:
                 except DeskUnavailable:
                     await self._count_attempt(row["key"])
                     break
-                await self._mark(row["key"], number=ticket["number"])
-                logger.info("queued ticket of conversation %s created as %s", row["payload"]["sender_id"], ticket["number"])
-                created.append(ticket["number"])
+                await self._mark(row["key"], number=ticket.number)
+                logger.info("queued ticket of conversation %s created as %s", row["payload"]["sender_id"], ticket.number)
+                created.append(ticket.number)
         return created
 
     async def _mark(self, key: str, number: str) -> None:

@@ -7,12 +7,10 @@ from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 
+from contract.vocabulary import MAX_LINE, MAX_LINES
 from support.pii import mask
 from support.storable_text import storable
 
-# the desk refuses a ticket with a longer line or more lines (desk/tickets/schemas.py): keep the latest
-MAX_LINE = 5000
-MAX_LINES = 500
 
 
 def _iso(timestamp: Optional[float]) -> Optional[str]:

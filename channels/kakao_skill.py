@@ -20,10 +20,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional
 
+from contract.requests import fetchable_url
+from support.conversation_ids import MAX_LOCAL_ID
+
 MAX_BODY_BYTES = 256 * 1024
 MAX_UTTERANCE = 2000
-MAX_USER_ID = 190  # "kakao:" + the id fits the desk's 200 characters
-MAX_URL = 2000
+MAX_USER_ID = MAX_LOCAL_ID  # "kakao:" + the id fits the desk's sender ids
 MAX_IMAGES = 10
 # what the bot hears when a photo comes without any words
 PHOTO_ONLY_TEXT = "사진을 보냈어요"
@@ -156,6 +158,6 @@ def _split_urls(secure_urls: Any) -> List[str]:
         if not isinstance(candidate, str):
             continue
         url = candidate.strip()
-        if url.startswith(("https://", "http://")) and len(url) <= MAX_URL and not any(c.isspace() for c in url):
+        if fetchable_url(url):
             urls.append(url)
     return urls

@@ -24,10 +24,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
+from contract.requests import fetchable_url
+
 logger = logging.getLogger(__name__)
 
 IMAGE_ONLY_TEXT = "사진"
-MAX_URL = 2000
 # page-scoped ids are digits; allow the characters a test or a future id may use,
 # never anything that could break a URL path or a log line
 SENDER_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")  # matched whole (fullmatch: no trailing newline)
@@ -154,7 +155,7 @@ def _images(attachments: Any) -> List[Dict[str, str]]:
         if not isinstance(payload, dict) or payload.get("sticker_id") is not None:
             continue  # stickers (the like button too) are images, but not photos
         url = payload.get("url")
-        if isinstance(url, str) and url.startswith(("https://", "http://")) and len(url) <= MAX_URL:
+        if fetchable_url(url):
             images.append({"type": "image", "url": url})
         else:
             logger.warning("facebook image attachment ignored: no usable url")

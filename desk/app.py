@@ -8,9 +8,10 @@ import warnings
 import aiohttp
 from PIL import Image
 from sanic import Sanic
-from sanic.response import json
 
+from contract.responses import Status
 from desk.agents.views import agents_bp, auth_bp
+from desk.api_docs import Answer, documented
 from desk.attachments import storage
 from desk.attachments.fetch import fetch_session
 from desk.attachments.images import MAX_BYTES, configure_pillow
@@ -24,7 +25,7 @@ from desk.db import create_engine, create_sessionmaker
 from desk.deliveries.views import bp as deliveries_bp
 from desk.deliveries.pusher import start_pusher
 from desk.errors import handle_exception
-from desk.http import refuse_null_bytes
+from desk.http import answer, refuse_null_bytes
 from desk.openapi import bp as openapi_bp
 from desk.ratelimit import RateLimiter
 from desk.ratings.views import bp as ratings_bp
@@ -93,7 +94,8 @@ def create_app(settings: DeskSettings, name: str = "desk") -> Sanic:
         await app.ctx.engine.dispose()
 
     @app.get("/health")
+    @documented("Liveness", {200: Answer("The desk runs.", Status)})
     async def health(_request):
-        return json({"status": "ok"})
+        return answer(Status(status="ok"))
 
     return app

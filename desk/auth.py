@@ -22,6 +22,7 @@ from sanic import Request
 from sanic.response import HTTPResponse
 
 from desk.agents.sessions import COOKIE_NAME, agent_for_token
+from desk.api_docs import AGENT, SERVICE, SERVICE_OR_AGENT, secured_by
 from desk.errors import ApiError
 
 Handler = Callable[..., Awaitable[HTTPResponse]]
@@ -78,6 +79,7 @@ def require_service_token(handler: Handler) -> Handler:
         request.ctx.service, request.ctx.agent = True, None
         return await handler(request, *args, **kwargs)
 
+    secured_by(wrapper, SERVICE)
     return wrapper
 
 
@@ -92,6 +94,7 @@ def require_agent(handler: Handler) -> Handler:
         request.ctx.service, request.ctx.agent = False, agent
         return await handler(request, *args, **kwargs)
 
+    secured_by(wrapper, AGENT)
     return wrapper
 
 
@@ -109,4 +112,5 @@ def require_agent_or_service(handler: Handler) -> Handler:
             request.ctx.service, request.ctx.agent = False, agent
         return await handler(request, *args, **kwargs)
 
+    secured_by(wrapper, SERVICE_OR_AGENT)
     return wrapper

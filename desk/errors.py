@@ -9,6 +9,8 @@ from sanic import Request
 from sanic.exceptions import PayloadTooLarge, SanicException
 from sanic.response import HTTPResponse, json
 
+from contract.responses import ErrorDetail, ErrorOut
+
 logger = logging.getLogger(__name__)
 
 
@@ -25,11 +27,11 @@ class ApiError(SanicException):
 
 
 def error_body(code: str, message: str, details: Optional[Any] = None) -> dict:
-    """The JSON body of an error response."""
-    body = {"error": {"code": code, "message": message}}
-    if details is not None:
-        body["error"]["details"] = details
-    return body
+    """The JSON body of an error response (:class:`contract.responses.ErrorOut`; ``details`` only when given)."""
+    detail = ErrorDetail(code=code, message=message) if details is None else ErrorDetail(
+        code=code, message=message, details=details
+    )
+    return ErrorOut(error=detail).dict(exclude_unset=True)
 
 
 def handle_exception(request: Request, exception: Exception) -> HTTPResponse:

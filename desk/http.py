@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Type, TypeVar
+from typing import Dict, Optional, Type, TypeVar
 from urllib.parse import unquote
 
 from pydantic import BaseModel, ValidationError
 from sanic import Request
+from sanic.response import HTTPResponse, json
 
+from contract.base import ContractModel
 from desk.errors import ApiError
 from desk.payloads import problem_in
 
@@ -56,17 +58,24 @@ def parse_body(request: Request, model: Type[Model], code: str, what: str) -> Mo
         raise ApiError(422, code, f"The {what} is invalid.", exc.errors()) from exc
 
 
+def answer(body: ContractModel, status: int = 200, headers: Optional[Dict[str, str]] = None) -> HTTPResponse:
+    """A JSON response of ``body``, serialised through its model (so it has the documented shape)."""
+    return json(body.public(), status=status, headers=headers)
+
+
 def idempotency_key(request: Request) -> str:
     """The required ``Idempotency-Key`` header.
 
     Raises:
-        ApiError: 400 when it is missing or longer than 200 characters.
+        ApiError: 400 when it is missing, longer than 200 characters or not printable text.
     """
     key = request.headers.get("idempotency-key", "").strip()
     if not key:
         raise ApiError(400, "missing_idempotency_key", "The Idempotency-Key header is required.")
     if len(key) > MAX_IDEMPOTENCY_KEY:
         raise ApiError(400, "invalid_idempotency_key", "The Idempotency-Key header is too long.")
+    if not key.isprintable() or problem_in(key) is not None:  # bytes that are no text, or control characters
+        raise ApiError(400, "invalid_idempotency_key", "The Idempotency-Key header must be printable text.")
     return key
 
 

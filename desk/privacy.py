@@ -11,12 +11,10 @@ are and masked only when shown (:func:`shown`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
+from contract.requests import TicketCreate
 from support.pii import mask
-
-if TYPE_CHECKING:  # the schemas show identifiers through this module
-    from desk.tickets.schemas import TicketCreate
 
 
 def masked(value: Any) -> Any:
@@ -30,7 +28,7 @@ def masked(value: Any) -> Any:
     return value
 
 
-def masked_ticket(data: "TicketCreate") -> "TicketCreate":
+def masked_ticket(data: TicketCreate) -> TicketCreate:
     """A copy of a new ticket with its free text masked (summary, transcript, details)."""
     return data.copy(
         update={

@@ -15,6 +15,7 @@ from typing import Dict
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, file
 
+from desk.api_docs import Answer, documented
 from desk.errors import ApiError
 
 
@@ -27,6 +28,11 @@ def serve_folder(bp: Blueprint, folder: Path, name: str = "static") -> None:
     """Add ``GET <bp prefix>/static/<file name>`` for the files directly in ``folder``."""
     files: Dict[str, Path] = {path.name: path for path in folder.iterdir() if path.is_file()}
 
+    @documented(
+        f"A static file of {bp.url_prefix} (scripts and styles)",
+        {200: Answer("A static file", media="*/*", schema={"type": "string"})},
+        errors=(404,),
+    )
     async def static_file(_request: Request, path: str) -> HTTPResponse:
         found = files.get(path)
         if found is None:

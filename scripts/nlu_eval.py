@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from support.intents import CATEGORIES, base_intent, category_of  # noqa: E402
+from contract.vocabulary import CATEGORIES  # noqa: E402
+from support.intents import base_intent, category_of  # noqa: E402
 
 TRAIN_DATA = ROOT / "data" / "nlu"
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"

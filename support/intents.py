@@ -1,8 +1,8 @@
 """Every intent the bot knows, and the problem category each one belongs to.
 
 This map is the one place the code (ticket category, NLU evaluation) and the
-docs (README, "Intents") take the categories from. An intent maps to one of
-the four categories or is conversational (``None``). ``other`` is a retrieval
+docs (README, "Intents") take the intents' categories from. An intent maps to
+one of the four categories of ``contract/vocabulary.py`` or is conversational (``None``). ``other`` is a retrieval
 intent: its sub-intents ``other/<topic>`` are the FAQ topics.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Dict, Optional
 
-CATEGORIES = ("delay", "quality", "payment", "other")
 
 INTENT_CATEGORY: Dict[str, Optional[str]] = {
     "delay": "delay",

@@ -1,32 +1,19 @@
-"""Request and response shapes of photos."""
+"""Response shape of photos (the fetch request is the contract's :class:`contract.requests.FetchRequest`)."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
-
-from pydantic import BaseModel, Extra, constr
-
+from contract.responses import AttachmentOut
 from desk.models import Attachment
 
-ATTACHMENT_ID = r"^[A-Za-z0-9_-]{16,64}$"
-TicketNumber = constr(strict=True, strip_whitespace=True, min_length=1, max_length=20)
 
-
-class FetchRequest(BaseModel, extra=Extra.forbid):
-    """``POST /api/attachments/fetch``: download a photo from an allowed host."""
-
-    url: constr(strict=True, strip_whitespace=True, min_length=1, max_length=2000)  # type: ignore[valid-type]
-    ticket_number: Optional[TicketNumber] = None  # type: ignore[valid-type]
-
-
-def attachment_public(attachment: Attachment) -> Dict[str, Any]:
+def attachment_public(attachment: Attachment) -> AttachmentOut:
     """What the API tells about a photo; URLs are relative to the desk."""
     url = f"/api/attachments/{attachment.id}"
-    return {
-        "id": attachment.id,
-        "content_type": attachment.content_type,
-        "width": attachment.width,
-        "height": attachment.height,
-        "url": url,
-        "thumbnail_url": f"{url}/thumbnail",
-    }
+    return AttachmentOut(
+        id=attachment.id,
+        content_type=attachment.content_type,
+        width=attachment.width,
+        height=attachment.height,
+        url=url,
+        thumbnail_url=f"{url}/thumbnail",
+    )

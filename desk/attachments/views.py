@@ -6,17 +6,20 @@ import logging
 from typing import Optional
 
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, file, json
+from sanic.response import HTTPResponse, file
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contract.requests import FetchRequest
+from contract.responses import AttachmentOut
+from desk.api_docs import PHOTO_FORM, Answer, documented
 from desk.attachments import service, storage
 from desk.attachments.fetch import FetchError, check_url, download
 from desk.attachments.images import MAX_BYTES
-from desk.attachments.schemas import FetchRequest, attachment_public
+from desk.attachments.schemas import attachment_public
 from desk.auth import require_agent_or_service, require_service_token
 from desk.errors import ApiError
-from desk.http import parse_body
+from desk.http import answer, parse_body
 from desk.models import Ticket
 
 logger = logging.getLogger(__name__)
@@ -25,6 +28,7 @@ uploads_bp = Blueprint("uploads", url_prefix="/api/uploads", strict_slashes=Fals
 bp = Blueprint("attachments", url_prefix="/api/attachments")
 
 FETCH_TIMEOUT_SECONDS = 5.0
+BINARY = {"type": "string", "format": "binary"}
 
 
 async def _ticket(session: AsyncSession, number: Optional[str]) -> Optional[Ticket]:
@@ -62,10 +66,16 @@ async def _store(request: Request, data: bytes, source: str, number: Optional[st
             ticket=ticket,
             slots=request.app.ctx.image_slots,
         )
-    return json(attachment_public(attachment), status=201)
+    return answer(attachment_public(attachment), status=201)
 
 
 @uploads_bp.post("")
+@documented(
+    "Upload a photo (JPEG, PNG, WebP; at most 10 MB; re-encoded)",
+    {201: Answer("Stored.", AttachmentOut)},
+    form={**PHOTO_FORM, "properties": {**PHOTO_FORM["properties"], "ticket_number": {"type": "string"}}},
+    errors=(400, 401, 404, 413, 415, 422),
+)
 @require_agent_or_service
 async def upload(request: Request) -> HTTPResponse:
     """Accept one image in the multipart field ``file`` (optional field ``ticket_number``)."""
@@ -75,6 +85,12 @@ async def upload(request: Request) -> HTTPResponse:
 
 
 @bp.post("/fetch")
+@documented(
+    "Download a photo from an allowed host (10 MB, 5 s) and store it",
+    {201: Answer("Stored.", AttachmentOut)},
+    body=FetchRequest,
+    errors=(400, 401, 404, 413, 415, 422),
+)
 @require_service_token
 async def fetch(request: Request) -> HTTPResponse:
     """Download a photo from a configured host, then check and store it like an upload."""
@@ -114,6 +130,7 @@ async def _serve(request: Request, attachment_id: str, thumbnail: bool) -> HTTPR
 
 
 @bp.get("/<attachment_id:str>")
+@documented("The photo", {200: Answer("The image", media="image/*", schema=BINARY)}, errors=(401, 404))
 @require_agent_or_service
 async def get_attachment(request: Request, attachment_id: str) -> HTTPResponse:
     """The re-encoded photo."""
@@ -121,6 +138,11 @@ async def get_attachment(request: Request, attachment_id: str) -> HTTPResponse:
 
 
 @bp.get("/<attachment_id:str>/thumbnail")
+@documented(
+    "The photo's thumbnail (WebP, at most 320 px)",
+    {200: Answer("The thumbnail", media="image/webp", schema=BINARY)},
+    errors=(401, 404),
+)
 @require_agent_or_service
 async def get_thumbnail(request: Request, attachment_id: str) -> HTTPResponse:
     """The photo's thumbnail (WebP, at most 320 px)."""

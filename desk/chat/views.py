@@ -6,16 +6,19 @@ import logging
 from pathlib import Path
 
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, file, json
+from sanic.response import HTTPResponse, file
 
+from desk.api_docs import CHAT, HTML, PHOTO_FORM, Answer, documented
 from desk.attachments import service as attachments
 from desk.attachments.schemas import attachment_public
 from desk.attachments.views import uploaded_image
-from support import customer_tokens as tokens
-from support.conversation_ids import path_segment
+from desk.chat.schemas import ChatConfig, ChatHistory, ChatLine, ChatPhoto, DemoToken
 from desk.errors import ApiError
+from desk.http import answer
 from desk.ratelimit import limit, limiter
 from desk.static_files import serve_folder
+from support import customer_tokens as tokens
+from support.conversation_ids import path_segment
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +38,7 @@ def _chat_csp(socket_url: str) -> str:
 
 
 @page_bp.get("", strict_slashes=False)
+@documented("The in-app web chat (HTML page an app embeds)", {200: HTML})
 async def chat_page(request: Request) -> HTTPResponse:
     """The chat page an app would embed in a web view."""
     settings = request.app.ctx.settings
@@ -61,12 +65,18 @@ def _limit_chat(request: Request) -> None:
 
 
 @api_bp.get("/config")
+@documented("Where the chat page connects (Rasa's socket.io)", {200: Answer("The settings.", ChatConfig)})
 async def chat_config(request: Request) -> HTTPResponse:
     """Where the page connects (Rasa's socket.io)."""
-    return json({"socket_url": request.app.ctx.settings.chat_socket_url, "socket_path": "/socket.io"})
+    return answer(ChatConfig(socket_url=request.app.ctx.settings.chat_socket_url, socket_path="/socket.io"))
 
 
 @api_bp.post("/demo-token")
+@documented(
+    "A chat token for the demo customer (only with CHAT_DEMO_TOKENS=true)",
+    {200: Answer("Issued.", DemoToken)},
+    errors=(404, 429),
+)
 async def demo_token(request: Request) -> HTTPResponse:
     """A token for the demo customer; an app's own backend would issue these after its login."""
     _limit_chat(request)
@@ -74,16 +84,23 @@ async def demo_token(request: Request) -> HTTPResponse:
     if settings.chat_tokens is None or not settings.chat_demo_tokens:
         raise ApiError(404, "demo_disabled", "Demo chat tokens are not enabled on this desk.")
     customer = tokens.DEMO_CUSTOMER
-    return json(
-        {
-            "token": tokens.issue(settings.chat_tokens, customer),
-            "customer_id": customer,
-            "session_id": tokens.sender_for(customer),
-        }
+    return answer(
+        DemoToken(
+            token=tokens.issue(settings.chat_tokens, customer),
+            customer_id=customer,
+            session_id=tokens.sender_for(customer),
+        )
     )
 
 
 @api_bp.post("/uploads")
+@documented(
+    "A photo from the chat's photo button (checked and re-encoded like every upload)",
+    {201: Answer("Stored.", ChatPhoto)},
+    form=PHOTO_FORM,
+    errors=(400, 401, 413, 415, 422, 429),
+    security=CHAT,
+)
 async def customer_upload(request: Request) -> HTTPResponse:
     """A photo from the chat's photo button (multipart field ``file``), checked like every upload."""
     limits = limiter(request)
@@ -101,17 +118,23 @@ async def customer_upload(request: Request) -> HTTPResponse:
         )
     logger.info("chat photo %s uploaded (%d bytes)", stored.id, len(data))
     public = attachment_public(stored)
-    return json({"id": public["id"], "content_type": public["content_type"]}, status=201)
+    return answer(ChatPhoto(id=public.id, content_type=public.content_type), status=201)
 
 
 @api_bp.get("/history")
+@documented(
+    "The signed-in customer's conversation so far",
+    {200: Answer("Lines.", ChatHistory)},
+    errors=(401, 429),
+    security=CHAT,
+)
 async def history(request: Request) -> HTTPResponse:
     """The customer's conversation so far (read from Rasa's tracker), so a reload loses nothing."""
     _limit_chat(request)
     customer = _customer(request)
     settings = request.app.ctx.settings
     if not settings.rasa_url or not settings.rasa_token:
-        return json({"messages": []})
+        return answer(ChatHistory(messages=[]))
     sender = path_segment(tokens.sender_for(customer))
     url = f"{settings.rasa_url.rstrip('/')}/conversations/{sender}/tracker"
     try:
@@ -125,7 +148,7 @@ async def history(request: Request) -> HTTPResponse:
         text = event.get("text") or ""
         external = (event.get("metadata") or {}).get("is_external") is True  # the desk's own pushes
         if event.get("event") == "user" and not text.startswith("/") and not external:
-            messages.append({"author": "customer", "text": text})
+            messages.append(ChatLine(author="customer", text=text))
         elif event.get("event") == "bot" and event.get("text"):
-            messages.append({"author": "bot", "text": event["text"]})
-    return json({"messages": messages[-200:]})
+            messages.append(ChatLine(author="bot", text=event["text"]))
+    return answer(ChatHistory(messages=messages[-200:]))

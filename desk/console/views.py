@@ -7,6 +7,7 @@ from pathlib import Path
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, file
 
+from desk.api_docs import HTML, documented
 from desk.static_files import serve_folder
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -16,6 +17,7 @@ serve_folder(bp, STATIC_DIR)
 
 
 @bp.get("", strict_slashes=False)
+@documented("The agent console (HTML page)", {200: HTML})
 async def console(_request: Request) -> HTTPResponse:
     """The console's single page."""
     return await file(

@@ -4,7 +4,7 @@ For channels that can send at any time (socket.io, Messenger), a background task
 polls the deliveries and asks Rasa to run the reply through the conversation:
 ``POST {RASA_URL}/conversations/{sender}/trigger_intent?output_channel=latest``
 with the intent ``agent_reply`` (or ``ticket_resolved``), the text as an entity
-and the desk's proof of it (:mod:`support.agent_proof`), without which the
+and the desk's proof of it (:mod:`contract.agent_proof`), without which the
 actions say nothing. The conversation id goes into the path encoded
 (:func:`support.conversation_ids.path_segment`): a valid id is unchanged, and an
 id such as ``x/../app:cust-001`` can never reach another conversation.
@@ -21,15 +21,14 @@ from typing import Optional
 import aiohttp
 from sanic import Sanic
 
+from contract.agent_proof import PROOF_ENTITY, TEXT_ENTITY, make_proof, proof_key
+from contract.vocabulary import DELIVERY_INTENTS, PUSH_CHANNELS
 from desk.deliveries import service
 from desk.models import Delivery
-from support.agent_proof import PROOF_ENTITY, TEXT_ENTITY, make_proof, proof_key
 from support.conversation_ids import path_segment
 
 logger = logging.getLogger(__name__)
 
-PUSH_CHANNELS = ("socketio", "facebook")
-INTENT_BY_KIND = {"reply": "agent_reply", "resolved": "ticket_resolved"}
 MAX_ATTEMPTS = 20
 
 
@@ -66,7 +65,7 @@ def trigger_body(row: Delivery, key: bytes) -> dict:
     """The intent, the text and the desk's proof of one delivery."""
     kind = "resolved" if row.kind == "resolved" else "reply"
     return {
-        "name": INTENT_BY_KIND[kind],
+        "name": DELIVERY_INTENTS[kind],
         "entities": {TEXT_ENTITY: row.text, PROOF_ENTITY: make_proof(key, row.sender_id, kind, row.id, row.text)},
     }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+from typing import List, Optional, Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -82,18 +82,3 @@ async def mark_failed(session: AsyncSession, delivery_id: int) -> Optional[Deliv
     )
     await session.commit()
     return await _get(session, delivery_id)
-
-
-def delivery_public(delivery: Delivery) -> Dict[str, Any]:
-    """What the API tells the delivery worker (the ticket must be loaded)."""
-    return {
-        "id": delivery.id,
-        "ticket_number": delivery.ticket.number,
-        "sender_id": delivery.sender_id,
-        "channel": delivery.channel,
-        "kind": delivery.kind,
-        "text": delivery.text,
-        "created_at": delivery.created_at.isoformat(),
-        "delivered_at": delivery.delivered_at.isoformat() if delivery.delivered_at else None,
-        "attempts": delivery.attempts,
-    }

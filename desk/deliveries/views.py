@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, json
+from sanic.response import HTTPResponse
 
+from contract.responses import DeliveryList, DeliveryOut
+from desk.api_docs import Answer, Param, documented
 from desk.auth import require_service_token
 from desk.deliveries import service
+from desk.deliveries.schemas import delivery_public
 from desk.errors import ApiError
-from desk.http import int_arg, is_row_id
+from desk.http import answer, int_arg, is_row_id
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +21,15 @@ bp = Blueprint("deliveries", url_prefix="/api/deliveries")
 
 
 @bp.get("/pending")
+@documented(
+    "Agent replies not delivered yet, oldest first",
+    {200: Answer("Pending rows.", DeliveryList)},
+    params=(
+        Param("limit", "1–500, default 100", schema={"type": "integer"}),
+        Param("sender_id", "only this customer's deliveries", schema={"type": "string"}),
+    ),
+    errors=(400, 401),
+)
 @require_service_token
 async def pending(request: Request) -> HTTPResponse:
     """Replies not delivered yet, oldest first (``limit`` 1–500, default 100; ``sender_id``)."""
@@ -27,7 +39,7 @@ async def pending(request: Request) -> HTTPResponse:
         raise ApiError(400, "invalid_filter", "sender_id must be 1 to 200 characters.")
     async with request.app.ctx.sessions() as session:
         rows = await service.pending(session, limit, sender_id=sender_id)
-    return json({"deliveries": [service.delivery_public(row) for row in rows]})
+    return answer(DeliveryList(deliveries=[delivery_public(row) for row in rows]))
 
 
 async def _mark(request: Request, delivery_id: int, delivered: bool) -> HTTPResponse:
@@ -40,10 +52,11 @@ async def _mark(request: Request, delivery_id: int, delivered: bool) -> HTTPResp
         raise ApiError(404, "delivery_not_found", f"No delivery with id {delivery_id}.")
     outcome = "delivered" if delivered else "failed"
     logger.info("delivery %s %s (attempts=%d)", delivery_id, outcome, row.attempts)
-    return json(service.delivery_public(row))
+    return answer(delivery_public(row))
 
 
 @bp.post("/<delivery_id:int>/delivered")
+@documented("Mark a reply delivered (repeatable)", {200: Answer("The row.", DeliveryOut)}, errors=(401, 404))
 @require_service_token
 async def delivered(request: Request, delivery_id: int) -> HTTPResponse:
     """Record that the reply reached the customer (repeating it is harmless)."""
@@ -51,6 +64,7 @@ async def delivered(request: Request, delivery_id: int) -> HTTPResponse:
 
 
 @bp.post("/<delivery_id:int>/failed")
+@documented("Count a failed delivery attempt", {200: Answer("The row.", DeliveryOut)}, errors=(401, 404))
 @require_service_token
 async def failed(request: Request, delivery_id: int) -> HTTPResponse:
     """Count a failed attempt; the row stays pending."""

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from desk.errors import ApiError
 from desk.models import Rating, Ticket, utcnow
 from desk.privacy import masked
-from desk.ratings.schemas import RatingCreate
+from contract.requests import RatingCreate
 
 
 async def _rated_ticket(session: AsyncSession, data: RatingCreate) -> Ticket:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, json
+from sanic.response import HTTPResponse
 
+from contract.responses import TicketOut
+from desk.api_docs import Answer, documented
 from desk.auth import require_service_token
 from desk.errors import ApiError
+from desk.http import answer
 from desk.tickets.schemas import ticket_detail
 from desk.tickets.service import find_open_ticket
 
@@ -14,6 +17,7 @@ bp = Blueprint("conversations", url_prefix="/api/conversations")
 
 
 @bp.get("/<sender_id:str>/open-ticket")
+@documented("The conversation's open ticket, if any", {200: Answer("An open ticket.", TicketOut)}, errors=(401, 404))
 @require_service_token
 async def open_ticket(request: Request, sender_id: str) -> HTTPResponse:
     """The sender's open ticket (new, assigned or waiting for the customer), or 404."""
@@ -21,4 +25,4 @@ async def open_ticket(request: Request, sender_id: str) -> HTTPResponse:
         ticket = await find_open_ticket(session, sender_id)
     if ticket is None:
         raise ApiError(404, "no_open_ticket", "This conversation has no open ticket.")
-    return json(ticket_detail(ticket))
+    return answer(ticket_detail(ticket))

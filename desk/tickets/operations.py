@@ -12,10 +12,10 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contract.requests import MessageCreate
 from desk.attachments.service import link_to_ticket
 from desk.deliveries.service import enqueue
 from desk.models import Agent, Delivery, Ticket, TicketMessage, utcnow
-from desk.tickets.schemas import MessageCreate
 from desk.tickets.workflow import TicketConflict, check_allowed, next_status
 from support.pii import mask
 

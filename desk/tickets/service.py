@@ -10,12 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from contract.requests import TicketCreate
+from contract.vocabulary import PRIORITIES
 from desk.attachments.service import link_to_ticket
 from desk.models import Ticket, TicketMessage, utcnow
 from desk.privacy import masked_ticket
 from desk.deliveries.service import enqueue
 from desk.tickets.numbering import next_ticket_number
-from desk.tickets.schemas import PRIORITIES, TicketCreate
 from desk.tickets.sla import sla_due
 from desk.tickets.workflow import OPEN_STATUSES
 

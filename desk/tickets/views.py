@@ -3,28 +3,29 @@
 from __future__ import annotations
 
 import logging
-from typing import Awaitable, Callable, List, Sequence
+from typing import Awaitable, Callable, List, Optional, Sequence
 
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, json
+from sanic.response import HTTPResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contract.requests import MessageCreate, TicketCreate
+from contract.responses import MessageAdded, TicketList, TicketOut
+from contract.vocabulary import CATEGORIES, PRIORITIES, STATUSES
 from desk.agents import service as agents
+from desk.api_docs import IDEMPOTENCY_KEY, Answer, Param, documented
 from desk.auth import require_agent, require_agent_or_service, require_service_token
 from desk.errors import ApiError
-from desk.http import idempotency_key, int_arg, is_row_id, parse_body
+from desk.http import answer, idempotency_key, int_arg, is_row_id, parse_body
 from desk.models import Agent, Ticket
 from desk.tickets import operations, service
 from desk.tickets.schemas import (
-    CATEGORIES,
-    PRIORITIES,
-    STATUSES,
     AssignRequest,
-    MessageCreate,
+    Replied,
     ReplyCreate,
-    TicketCreate,
     message_public,
     ticket_detail,
+    ticket_list,
     ticket_summary,
 )
 
@@ -33,6 +34,13 @@ logger = logging.getLogger(__name__)
 bp = Blueprint("tickets", url_prefix="/api/tickets", strict_slashes=False)
 
 MAX_SEARCH = 200
+MAX_SENDER_FILTER = 300
+
+
+def ticket_action(summary: str, body: Optional[type] = None) -> Callable:
+    """:func:`documented` for an agent's action on one ticket: the ticket after the change."""
+    errors = (401, 404, 409) if body is None else (400, 401, 404, 409, 422)
+    return documented(summary, {200: Answer("The ticket after the change.", TicketOut)}, body=body, errors=errors)
 
 
 async def _load(session: AsyncSession, number: str) -> Ticket:
@@ -43,6 +51,13 @@ async def _load(session: AsyncSession, number: str) -> Ticket:
 
 
 @bp.post("")
+@documented(
+    "Open a ticket (201 new, 200 replay of the same Idempotency-Key)",
+    {201: Answer("Created.", TicketOut), 200: Answer("Replayed.", TicketOut)},
+    body=TicketCreate,
+    params=(IDEMPOTENCY_KEY,),
+    errors=(400, 401, 422),
+)
 @require_service_token
 async def create_ticket(request: Request) -> HTTPResponse:
     """Open a ticket; a repeated call with the same Idempotency-Key returns the first one."""
@@ -60,7 +75,7 @@ async def create_ticket(request: Request) -> HTTPResponse:
         ticket.channel,
         len(ticket.attachments),
     )
-    return json(ticket_detail(ticket), status=201 if created else 200)
+    return answer(ticket_detail(ticket), status=201 if created else 200)
 
 
 def _choices(request: Request, name: str, allowed: Sequence[str]) -> List[str]:
@@ -81,8 +96,8 @@ def _ticket_filter(request: Request) -> service.TicketFilter:
         raise ApiError(400, "invalid_filter", f"text may have at most {MAX_SEARCH} characters")
     channels = [c.strip() for c in (request.args.get("channel") or "").split(",") if c.strip()]
     sender_id = request.args.get("sender_id")
-    if sender_id is not None and not 0 < len(sender_id) <= 300:
-        raise ApiError(400, "invalid_filter", "sender_id must have 1 to 300 characters")
+    if sender_id is not None and not 0 < len(sender_id) <= MAX_SENDER_FILTER:
+        raise ApiError(400, "invalid_filter", f"sender_id must have 1 to {MAX_SENDER_FILTER} characters")
     assigned = request.args.get("assigned")
     if assigned not in (None, "me", "none"):
         raise ApiError(400, "invalid_filter", "assigned must be me or none")
@@ -102,22 +117,40 @@ def _ticket_filter(request: Request) -> service.TicketFilter:
 
 
 @bp.get("")
+@documented(
+    "Tickets by priority, then SLA due",
+    {200: Answer("The tickets.", TicketList)},
+    params=(
+        Param("status", "comma list of " + ", ".join(STATUSES)),
+        Param("category", "comma list of " + ", ".join(CATEGORIES)),
+        Param("priority", "comma list of " + ", ".join(PRIORITIES)),
+        Param("channel", "comma list of channels"),
+        Param("text", "search in summary, order number, ticket number and transcript",
+              schema={"type": "string", "maxLength": MAX_SEARCH}),
+        Param("sender_id", "the tickets of one conversation (exact conversation id)",
+              schema={"type": "string", "maxLength": MAX_SENDER_FILTER}),
+        Param("assigned", "me or none", schema={"type": "string", "enum": ["me", "none"]}),
+        Param("limit", "1–500, default 100", schema={"type": "integer", "minimum": 1, "maximum": 500}),
+    ),
+    errors=(400, 401),
+)
 @require_agent_or_service
 async def list_tickets(request: Request) -> HTTPResponse:
     """Tickets by priority then SLA due; filters: status, category, priority, channel, text, sender_id, assigned."""
     where = _ticket_filter(request)
     async with request.app.ctx.sessions() as session:
         tickets = await service.list_tickets(session, where)
-    return json({"tickets": [ticket_summary(t) for t in tickets]})
+    return answer(TicketList(tickets=ticket_list(tickets)))
 
 
 @bp.get("/<number:str>")
+@documented("One ticket with transcript, photos and rating", {200: Answer("The ticket.", TicketOut)}, errors=(401, 404))
 @require_agent_or_service
 async def get_ticket(request: Request, number: str) -> HTTPResponse:
     """One ticket with its transcript, photos and rating."""
     async with request.app.ctx.sessions() as session:
         ticket = await _load(session, number)
-    return json(ticket_detail(ticket))
+    return answer(ticket_detail(ticket))
 
 
 Action = Callable[[AsyncSession, Ticket, Agent], Awaitable[None]]
@@ -129,10 +162,11 @@ async def _act(request: Request, number: str, action: Action, name: str) -> HTTP
         await action(session, ticket, request.ctx.agent)
         ticket = await _load(session, number)
     logger.info("ticket %s %s by agent %s -> %s", number, name, request.ctx.agent.id, ticket.status)
-    return json(ticket_detail(ticket))
+    return answer(ticket_detail(ticket))
 
 
 @bp.post("/<number:str>/claim")
+@ticket_action("The signed-in agent takes the ticket")
 @require_agent
 async def claim(request: Request, number: str) -> HTTPResponse:
     """The signed-in agent takes the ticket."""
@@ -140,6 +174,7 @@ async def claim(request: Request, number: str) -> HTTPResponse:
 
 
 @bp.post("/<number:str>/assign")
+@ticket_action("Assign the ticket to an agent (id or email)", AssignRequest)
 @require_agent
 async def assign(request: Request, number: str) -> HTTPResponse:
     """Give the ticket to the agent named by id or email."""
@@ -159,6 +194,12 @@ async def assign(request: Request, number: str) -> HTTPResponse:
 
 
 @bp.post("/<number:str>/reply")
+@documented(
+    "The agent answers; queued as a delivery; status waiting_customer",
+    {201: Answer("Replied.", Replied)},
+    body=ReplyCreate,
+    errors=(400, 401, 404, 409, 422),
+)
 @require_agent
 async def reply(request: Request, number: str) -> HTTPResponse:
     """The agent answers the customer; the answer is queued as a delivery."""
@@ -169,13 +210,11 @@ async def reply(request: Request, number: str) -> HTTPResponse:
         ticket = await _load(session, number)
     logger.info("ticket %s replied by agent %s (delivery %s)", number, request.ctx.agent.id, delivery.id)
     line = next(m for m in ticket.messages if m.id == message.id)
-    return json(
-        {"message": message_public(line), "delivery_id": delivery.id, "ticket": ticket_detail(ticket)},
-        status=201,
-    )
+    return answer(Replied(message=message_public(line), delivery_id=delivery.id, ticket=ticket_detail(ticket)), 201)
 
 
 @bp.post("/<number:str>/resolve")
+@ticket_action("Mark the ticket resolved")
 @require_agent
 async def resolve(request: Request, number: str) -> HTTPResponse:
     """Mark the ticket resolved."""
@@ -183,6 +222,7 @@ async def resolve(request: Request, number: str) -> HTTPResponse:
 
 
 @bp.post("/<number:str>/handback")
+@ticket_action("Hand the conversation back to the bot (resolved)")
 @require_agent
 async def handback(request: Request, number: str) -> HTTPResponse:
     """Hand the conversation back to the bot (the ticket becomes resolved)."""
@@ -190,6 +230,7 @@ async def handback(request: Request, number: str) -> HTTPResponse:
 
 
 @bp.post("/<number:str>/close")
+@ticket_action("Close a resolved ticket")
 @require_agent
 async def close(request: Request, number: str) -> HTTPResponse:
     """Close a resolved ticket."""
@@ -197,6 +238,13 @@ async def close(request: Request, number: str) -> HTTPResponse:
 
 
 @bp.post("/<number:str>/messages")
+@documented(
+    "Append a customer/bot/system line to an open ticket (idempotent)",
+    {201: Answer("Added.", MessageAdded), 200: Answer("Replayed.", MessageAdded)},
+    body=MessageCreate,
+    params=(IDEMPOTENCY_KEY,),
+    errors=(400, 401, 404, 409, 422),
+)
 @require_service_token
 async def add_message(request: Request, number: str) -> HTTPResponse:
     """Append what the customer, the bot or the system said while the ticket is open."""
@@ -209,5 +257,5 @@ async def add_message(request: Request, number: str) -> HTTPResponse:
     outcome = "added" if created else "replayed"
     logger.info("ticket %s message %s %s (author=%s)", number, message.id, outcome, message.author)
     line = next(m for m in ticket.messages if m.id == message.id)
-    body = {"message": message_public(line), "ticket": ticket_summary(ticket)}
-    return json(body, status=201 if created else 200)
+    body = MessageAdded(message=message_public(line), ticket=ticket_summary(ticket))
+    return answer(body, status=201 if created else 200)

@@ -7,8 +7,8 @@ from pathlib import Path
 from actions import services as running_services
 from actions.services import Services
 from actions.settings import ActionSettings
+from contract.agent_proof import proof_key
 from orders.seed import DEFAULT_FILE, seed
-from support.agent_proof import proof_key
 from support.channel_identity import signing_key
 from trackers import DESK_TOKEN, IDENTITY_SECRET
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -240,11 +238,12 @@ async def test_photos_come_from_message_metadata():
 
 
 async def test_desk_image_ids_count_as_photos():
-    metadata = {"attachments": [{"type": "image", "id": "abc123"}]}
+    photo_id = "u2FsdGVkX1-chat_photo_01"  # the shape of the desk's ids (contract ATTACHMENT_ID)
+    metadata = {"attachments": [{"type": "image", "id": photo_id}, {"type": "image", "id": "../../etc"}]}
     got = await ValidateProblemForm().extract_photos(
         CollectingDispatcher(), tracker("quality", metadata=metadata, requested_slot="photos"), DOMAIN
     )
-    assert got == {"photos": [{"type": "image", "id": "abc123"}]}
+    assert got == {"photos": [{"type": "image", "id": photo_id}]}
 
 
 async def test_answer_without_photo_is_asked_again():
@@ -390,22 +389,18 @@ async def test_a_proven_order_is_no_proof_of_another_that_the_customer_names_nex
     assert responses(switch) == ["utter_sorry_payment"], "nothing of the other order is reported"
 
 
-async def test_the_payment_check_compares_only_a_proven_order(services):
+async def test_the_payment_check_compares_only_a_proven_order(desk_server, services_with_desk):
     from actions.resolve import ActionSubmitProblem
+    from processes import http_json
 
-    class NoDesk:
-        async def create_ticket(self, payload, key):
-            self.payload = payload
-            return {"number": "T-20261122-0001"}
-
-        async def fetch_attachment(self, url):
-            raise AssertionError("no photos here")
-
-    desk = NoDesk()
     swapped = dict(order_number="ORD-261121-0111", order_verified="phone:ORD-261122-0105", order_finding="compare",
                    form_category="payment", payment_amount=1000, payment_method="카드", payment_time="모름")
     dispatcher = CollectingDispatcher()
-    await ActionSubmitProblem(replace(services, desk=desk)).run(dispatcher, tracker("payment", **swapped), {})
+    events = await ActionSubmitProblem().run(dispatcher, tracker("payment", **swapped), {})
     said = " ".join(m.get("text") or "" for m in dispatcher.messages)
     assert "33,000" not in said and "utter_payment_mismatch" not in responses(dispatcher)
-    assert "본인 확인 전" in desk.payload["summary"]
+    number = next(e["value"] for e in events if e.get("name") == "ticket_number")
+    status, ticket = http_json("GET", f"{desk_server['url']}/api/tickets/{number}",
+                               headers={"Authorization": f"Bearer {desk_server['token']}"})
+    assert status == 200
+    assert "본인 확인 전" in ticket["summary"]

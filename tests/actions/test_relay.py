@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.relay import ActionDeliverAgentReply, ActionTicketResolved
-from support.agent_proof import make_proof, proof_key
+from contract.agent_proof import make_proof, proof_key
 from trackers import DESK_TOKEN, make_tracker, user_event
 
 SENDER = "app:cust-001"

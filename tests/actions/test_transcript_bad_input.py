@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 
 from actions.handoff import ticket_payload
-from actions.transcript import MAX_LINE, MAX_LINES, transcript_from_tracker
+from actions.transcript import transcript_from_tracker
+from contract.requests import TicketCreate
+from contract.vocabulary import MAX_LINE, MAX_LINES
 from desk.payloads import problem_in
-from desk.tickets.schemas import TicketCreate
 from trackers import bot_event, make_tracker, user_event
 
 

@@ -8,9 +8,15 @@ import zipfile
 import zlib
 from typing import Dict, Optional, Tuple
 
+from functools import lru_cache
+from pathlib import Path
+
 from PIL import Image
+from sanic import Sanic
 
 from desk.agents.accounts import save_agent_account
+from desk.app import create_app
+from desk.config import DeskSettings
 
 AGENT_EMAIL = "agent@example.com"
 AGENT_PASSWORD = "correct-horse-battery"
@@ -27,6 +33,14 @@ TICKET = {
         {"author": "bot", "text": "불편을 드려 죄송합니다. 사진을 보내 주시겠어요?"},
     ],
 }
+
+
+@lru_cache(maxsize=None)
+def unstarted_desk() -> Sanic:
+    """A desk app that is never started: its routes and OpenAPI document, read without a database."""
+    settings = DeskSettings(database_url="sqlite+aiosqlite:///unused.db", service_token="t" * 32,
+                            storage_dir=Path("unused-uploads"))
+    return create_app(settings, name="desk_unstarted")
 
 
 def image_bytes(fmt: str = "JPEG", size: Tuple[int, int] = (64, 48), mode: str = "RGB", **save) -> bytes:

@@ -1,6 +1,6 @@
 """Bad input on every route of the desk's OpenAPI document: a clear 4xx, never a 500, nothing half-written.
 
-The routes come from ``desk.openapi.build_document()``, so a new route is covered
+The routes come from ``desk.openapi.build_document(app)``, so a new route is covered
 (or this module fails until it gets a valid example body). Each case is sent to a
 real app on a fresh SQLite copy with a ticket, a photo, a delivery, an agent and a
 chat token in place; after every refused request the row count of every table and
@@ -24,7 +24,7 @@ from desk.app import create_app
 from desk.attachments.images import MAX_BYTES
 from desk.openapi import build_document
 from desk.ratelimit import Rate, RateLimitSettings
-from deskkit import AGENT_EMAIL, TICKET, make_agent, sign_in
+from deskkit import AGENT_EMAIL, TICKET, make_agent, sign_in, unstarted_desk
 from pg_server import create_postgres_database, drop_postgres_database, postgres_reachable
 from support.customer_tokens import issue
 
@@ -32,7 +32,7 @@ CHAT_SECRET = "bad-input-chat-secret-0123456789"
 NO_LIMITS = RateLimitSettings(login_ip=Rate(0, 1), login_account=Rate(0, 1), chat=Rate(0, 1), uploads=Rate(0, 1))
 TABLES = ("tickets", "ticket_messages", "ticket_counters", "agents", "agent_sessions", "attachments", "deliveries",
           "ratings")
-DOCUMENT = build_document()
+DOCUMENT = build_document(unstarted_desk())
 
 
 def operations(with_body: Optional[bool] = None) -> List[Tuple[str, str]]:

@@ -15,7 +15,7 @@ from desk.config import DeskSettings
 from desk.db import create_engine, create_sessionmaker
 from desk.deliveries.pusher import trigger_body, trigger_url
 from desk.models import Delivery
-from support.agent_proof import check_proof, proof_key
+from contract.agent_proof import check_proof, proof_key
 from support.customer_tokens import TokenPolicy, issue
 
 CHAT_SECRET = "hardening-chat-secret-0123456789"

@@ -15,12 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from contract.requests import FetchRequest, MessageCreate, RatingCreate, TicketCreate
 from desk.agents.schemas import LoginRequest
-from desk.attachments.schemas import FetchRequest
-from desk.openapi import REQUEST_MODELS
+from desk.openapi import request_models
 from desk.payloads import MAX_INT, problem_in
-from desk.ratings.schemas import RatingCreate
-from desk.tickets.schemas import AssignRequest, MessageCreate, ReplyCreate, TicketCreate
+from desk.tickets.schemas import AssignRequest, ReplyCreate
+from deskkit import unstarted_desk
 
 SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(-(2**66), 2**66), st.floats(allow_nan=False, allow_infinity=False),
@@ -65,6 +65,9 @@ NEARLY_VALID = {
     RatingCreate: st.fixed_dictionaries({"rating": st.integers(1, 5)}, optional={
         "ticket_number": st.text(max_size=20), "sender_id": TEXT, "comment": st.text(max_size=100)}),
 }
+
+
+REQUEST_MODELS = request_models(unstarted_desk())
 
 
 def test_every_documented_request_model_is_covered():

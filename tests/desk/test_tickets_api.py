@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import re
 
 import pytest
@@ -99,6 +101,21 @@ async def test_missing_idempotency_key_is_a_400(desk_app, auth):
     _, response = await desk_app.asgi_client.post("/api/tickets", json=TICKET, headers=auth)
     assert response.status == 400
     assert response.json["error"]["code"] == "missing_idempotency_key"
+
+
+@pytest.mark.parametrize("key", [b"\xed\xa0\x80-not-utf8", b"\xff\xfe", b"tab\there"])
+def test_an_idempotency_key_that_is_not_printable_text_is_a_400(console_desk, key):
+    """A real server hands such header bytes on undecodable (a 500 at the database before)."""
+    connection = http.client.HTTPConnection(console_desk["url"].split("//", 1)[1], timeout=30)
+    body = json.dumps(TICKET).encode()
+    connection.putrequest("POST", "/api/tickets")
+    for name, value in (("Authorization", f"Bearer {console_desk['token']}".encode()), ("Idempotency-Key", key),
+                        ("Content-Type", b"application/json"), ("Content-Length", str(len(body)).encode())):
+        connection.putheader(name, value)
+    connection.endheaders(body)
+    response = connection.getresponse()
+    assert response.status == 400
+    assert json.loads(response.read())["error"]["code"] == "invalid_idempotency_key"
 
 
 @pytest.mark.parametrize("authorization", [None, "Bearer wrong-token", "Basic dGVzdA==", "Bearer "])

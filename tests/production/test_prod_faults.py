@@ -10,7 +10,6 @@ import threading
 import time
 from typing import Dict, List
 
-from processes import http_json
 from prodkit import new_sender, say, texts, ticket_detail, tickets_of
 
 TICKET = "T-"

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import yaml
 
-from support.intents import CATEGORIES, INTENT_CATEGORY, INTENT_DESCRIPTIONS, category_of
+from contract.vocabulary import CATEGORIES
+from support.intents import INTENT_CATEGORY, INTENT_DESCRIPTIONS, category_of
 
 ROOT = Path(__file__).resolve().parents[2]
 

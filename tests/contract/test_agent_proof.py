@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from support.agent_proof import check_proof, make_proof, proof_key
+from contract.agent_proof import check_proof, make_proof, proof_key
 
 KEY = proof_key({"DESK_SERVICE_TOKEN": "desk-service-token-0123456789"})
 

@@ -1,0 +1,113 @@
+"""The bodies the action server sends the desk; the desk validates them with these models."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any, Dict, List, Literal, Optional
+
+from pydantic import Field, conint, constr, root_validator
+
+from contract.base import ContractModel
+from contract.vocabulary import (
+    ATTACHMENT_ID,
+    AUTHORS,
+    CATEGORIES,
+    MAX_ATTACHMENTS,
+    MAX_CHANNEL,
+    MAX_COMMENT,
+    MAX_CUSTOMER_ID,
+    MAX_LINE,
+    MAX_LINES,
+    MAX_ORDER_NUMBER,
+    MAX_RESOLUTION,
+    MAX_SENDER_ID,
+    MAX_SUMMARY,
+    MAX_TICKET_NUMBER,
+    MAX_URL,
+    PRIORITIES,
+    SERVICE_AUTHORS,
+)
+from support.conversation_ids import CONVERSATION_ID
+
+AttachmentIds = List[constr(regex=ATTACHMENT_ID)]  # type: ignore[valid-type]
+TicketNumber = constr(strict=True, strip_whitespace=True, min_length=1, max_length=MAX_TICKET_NUMBER)
+
+
+class TranscriptLine(ContractModel):
+    """One message of the conversation before the handoff."""
+
+    author: Literal[AUTHORS]  # type: ignore[valid-type]
+    text: constr(max_length=MAX_LINE)  # type: ignore[valid-type]
+    sent_at: Optional[datetime] = None
+
+
+class TicketCreate(ContractModel):
+    """``POST /api/tickets``: what the action server sends to open a ticket."""
+
+    category: Literal[CATEGORIES]  # type: ignore[valid-type]
+    priority: Literal[PRIORITIES] = "normal"  # type: ignore[valid-type]
+    channel: constr(strip_whitespace=True, min_length=1, max_length=MAX_CHANNEL)  # type: ignore[valid-type]
+    # a conversation id: the characters a URL path carries as they are (support/conversation_ids.py),
+    # so the desk can always push to exactly this conversation
+    sender_id: constr(strip_whitespace=True, regex=CONVERSATION_ID.pattern)  # type: ignore[valid-type]
+    customer_id: Optional[constr(max_length=MAX_CUSTOMER_ID)] = None  # type: ignore[valid-type]
+    order_number: Optional[constr(max_length=MAX_ORDER_NUMBER)] = None  # type: ignore[valid-type]
+    problem_time: Optional[datetime] = None
+    requested_resolution: Optional[constr(max_length=MAX_RESOLUTION)] = None  # type: ignore[valid-type]
+    payment_details: Optional[Dict[str, Any]] = None
+    summary: constr(max_length=MAX_SUMMARY) = ""  # type: ignore[valid-type]
+    transcript: List[TranscriptLine] = Field(default_factory=list, max_items=MAX_LINES)
+    attachments: AttachmentIds = Field(default_factory=list, max_items=MAX_ATTACHMENTS)
+    # the ticket was queued while the desk was down: tell the customer its number
+    notify_customer: bool = False
+
+
+class MessageCreate(ContractModel):
+    """``POST /api/tickets/<n>/messages``: a line the customer, the bot or the system said."""
+
+    author: Literal[SERVICE_AUTHORS] = Field(..., description="agents answer through /reply")  # type: ignore[valid-type]
+    text: constr(strict=True, min_length=1, max_length=MAX_LINE)  # type: ignore[valid-type]
+    sent_at: Optional[datetime] = None
+    attachments: AttachmentIds = Field(default_factory=list, max_items=MAX_ATTACHMENTS)
+
+
+class RatingCreate(ContractModel):
+    """``POST /api/ratings``: a ticket by number, or the bot's answer by sender alone; 1–5."""
+
+    ticket_number: Optional[TicketNumber] = None  # type: ignore[valid-type]
+    sender_id: Optional[
+        constr(strict=True, strip_whitespace=True, min_length=1, max_length=MAX_SENDER_ID)  # type: ignore[valid-type]
+    ] = None
+    rating: conint(strict=True, ge=1, le=5)  # type: ignore[valid-type]
+    comment: Optional[constr(strict=True, strip_whitespace=True, max_length=MAX_COMMENT)] = None  # type: ignore
+
+    @root_validator(skip_on_failure=True)
+    def _names_a_ticket(cls, values: Dict[str, Any]) -> Dict[str, Any]:  # noqa: N805
+        if not values.get("ticket_number") and not values.get("sender_id"):
+            raise ValueError("give ticket_number or sender_id")
+        return values
+
+
+def fetchable_url(value: object) -> bool:
+    """Whether ``value`` can be a photo address the desk fetches: http(s), no spaces, at most MAX_URL."""
+    return (
+        isinstance(value, str)
+        and value.startswith(("https://", "http://"))
+        and len(value) <= MAX_URL
+        and not any(c.isspace() for c in value)
+    )
+
+
+def attachment_id(value: object) -> bool:
+    """Whether ``value`` has the shape of the id of a photo the desk holds."""
+    return isinstance(value, str) and re.fullmatch(ATTACHMENT_ID, value) is not None
+
+
+class FetchRequest(ContractModel):
+    """``POST /api/attachments/fetch``: download a photo from an allowed host."""
+
+    url: constr(strict=True, strip_whitespace=True, min_length=1, max_length=MAX_URL)  # type: ignore[valid-type]
+    ticket_number: Optional[TicketNumber] = None  # type: ignore[valid-type]
+
+

@@ -1,0 +1,42 @@
+"""The words and limits the action server and the desk share.
+
+A value outside these tuples, or a field longer than its limit, is refused by
+the desk with a 422 (``contract/requests.py``); the action server cuts what it
+sends to the same limits.
+"""
+
+from __future__ import annotations
+
+from typing import Dict
+
+# --- words ---
+CATEGORIES = ("delay", "quality", "payment", "other")
+PRIORITIES = ("urgent", "high", "normal", "low")
+STATUSES = ("new", "assigned", "waiting_customer", "resolved", "closed")
+AUTHORS = ("customer", "bot", "agent", "system")
+SERVICE_AUTHORS = ("customer", "bot", "system")  # agents write through the desk's /reply
+DELIVERY_KINDS = ("reply", "resolved")
+# the intent the desk triggers in the conversation for each kind of delivery
+DELIVERY_INTENTS: Dict[str, str] = {"reply": "agent_reply", "resolved": "ticket_resolved"}
+# channels that can send at any time: the desk pushes replies there; the others get them with the next message
+PUSH_CHANNELS = ("socketio", "facebook")
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
+
+# --- patterns ---
+ATTACHMENT_ID = r"^[A-Za-z0-9_-]{16,64}$"
+TICKET_NUMBER = r"^T-\d{8}-\d{4,}$"
+
+# --- limits (characters, or items for lists) ---
+MAX_LINE = 20_000  # one transcript line or thread message
+MAX_LINES = 500  # transcript lines in one ticket
+MAX_REPLY = 5_000  # one agent reply
+MAX_SUMMARY = 2_000
+MAX_ATTACHMENTS = 20
+MAX_CHANNEL = 40
+MAX_SENDER_ID = 200
+MAX_CUSTOMER_ID = 100
+MAX_ORDER_NUMBER = 30
+MAX_RESOLUTION = 40
+MAX_TICKET_NUMBER = 20
+MAX_URL = 2_000  # a photo's address the desk fetches
+MAX_COMMENT = 2_000  # a rating's comment
