@@ -97,9 +97,12 @@ eval: $(INSTALLED) ## NLU report: our pipeline vs Rasa's default on tests/nlu/he
 bench: $(MODEL) ## performance benchmark against a plain `rasa init` bot (results/bench/)
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python scripts/bench.py
 
-lock: | $(BIN)/python ## recompile requirements.txt from requirements.in
-	$(BIN)/python -m pip install --quiet pip-tools==7.4.1
-	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.txt requirements.in
+# pip-tools in a virtualenv of its own: its dependencies (packaging, build) would break Rasa's pins in .venv
+LOCK_VENV := var/lock-venv
+lock: ## recompile requirements.txt from requirements.in
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+		$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check pip==24.2 pip-tools==7.4.1; }
+	$(LOCK_VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.txt requirements.in
 
 clean: ## remove the virtualenv, models, caches and local data
 	rm -rf $(VENV) models .rasa var results .pytest_cache

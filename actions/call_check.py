@@ -6,6 +6,10 @@ tracker whose events are not objects with a 500 that echoes the whole request
 body without a limit. :func:`checked_call` decodes the body (inflating at most
 :data:`MAX_CALL_BYTES`) and checks the shape every action relies on; the answer
 to a bad call names the problem and never repeats the body.
+
+Hand-written rather than a pydantic model: this runs on the event loop for every
+action call, and a pydantic model took 4.5 ms for a 300-event tracker against
+0.5 ms here (15 ms against 1.2 ms at 1,000 events).
 """
 
 from __future__ import annotations

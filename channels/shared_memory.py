@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Any, Dict, List, Optional, Protocol
+import time
+from typing import Any, Callable, Dict, List, Optional, Protocol
 
-from channels.kakao_memory import TtlMap
+from cachetools import TTLCache
 
 logger = logging.getLogger(__name__)
 
@@ -48,31 +49,35 @@ class SharedMap(Protocol):
 
 
 class LocalMap:
-    """A :class:`SharedMap` in this process only (bounded, oldest entries go first)."""
+    """A :class:`SharedMap` in this process only: cachetools' TTL cache (bounded; when full, the least
+    recently used entry goes first)."""
 
-    def __init__(self, ttl: float, max_entries: int = 10_000) -> None:
-        self._items: TtlMap[Any] = TtlMap(ttl, max_entries)
+    def __init__(self, ttl: float, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
+        self._items: TTLCache = TTLCache(maxsize=max_entries, ttl=ttl, timer=clock)
 
     async def get(self, key: str) -> Optional[Any]:
         return self._items.get(key)
 
     async def set(self, key: str, value: Any) -> None:
-        self._items.set(key, value)
+        self._items[key] = value
 
     async def add(self, key: str, value: Any) -> bool:
         if key in self._items:
             return False
-        self._items.set(key, value)
+        self._items[key] = value
         return True
 
     async def pop(self, key: str) -> Optional[Any]:
-        return self._items.pop(key)
+        return self._items.pop(key, None)
 
     async def append(self, key: str, items: List[Any]) -> None:
-        self._items.set(key, (self._items.get(key) or []) + list(items))
+        self._items[key] = (self._items.get(key) or []) + list(items)
 
     async def pop_list(self, key: str) -> List[Any]:
-        return self._items.pop(key) or []
+        return self._items.pop(key, None) or []
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 class RedisMap:

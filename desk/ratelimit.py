@@ -15,6 +15,10 @@ The client IP is the peer address; ``X-Forwarded-For`` is believed only when
 the peer is one of ``DESK_TRUSTED_PROXIES`` (HAProxy/nginx in front), and then
 the right-most address that is not a trusted proxy is the client. Counts live
 in the process: several desk processes each count on their own.
+
+Hand-written rather than the ``limits`` package: its in-memory storage reads the
+wall clock and expires keys from a timer thread, so its windows could only be
+tested by sleeping; this one takes its clock as an argument.
 """
 
 from __future__ import annotations

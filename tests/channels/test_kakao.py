@@ -15,7 +15,7 @@ from sanic import Sanic
 
 from channels import kakao
 from channels.kakao import KakaoConfig, KakaoInput, usable_callback_url
-from channels.kakao_memory import TtlMap
+from channels.shared_memory import LocalMap
 from channels.kakao_response import MAX_TEXT, build_answer
 from channels.kakao_skill import image_urls_of_action, parse_skill_request
 from processes import ROOT, free_port
@@ -478,15 +478,19 @@ async def _late_answer_kept(app: Sanic, user_id: str) -> None:
         await asyncio.sleep(0.01)
 
 
-def test_ttl_map_expires_and_stays_bounded():
+async def test_the_local_map_expires_and_stays_bounded():
     now = [0.0]
-    memory: TtlMap[int] = TtlMap(ttl=10, max_entries=2, clock=lambda: now[0])
-    memory.set("a", 1)
-    memory.set("b", 2)
-    memory.set("c", 3)
-    assert memory.get("a") is None and memory.get("c") == 3 and len(memory) == 2
+    memory = LocalMap(ttl=10, max_entries=2, clock=lambda: now[0])
+    await memory.set("a", 1)
+    await memory.set("b", 2)
+    await memory.set("c", 3)
+    assert await memory.get("a") is None and await memory.get("c") == 3 and len(memory) == 2
+    assert not await memory.add("c", 4), "a key still there is a duplicate"
     now[0] = 11
-    assert memory.get("b") is None and "c" not in memory
+    assert await memory.get("b") is None and await memory.add("c", 5), "expired keys are gone"
+    await memory.append("l", [1])
+    await memory.append("l", [2])
+    assert await memory.pop_list("l") == [1, 2] and await memory.pop_list("l") == []
 
 
 def test_log_pseudonym_hides_the_sender():
