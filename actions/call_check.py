@@ -18,16 +18,13 @@ import json
 import zlib
 from typing import Any, Dict, Optional
 
+from support.coded_errors import StatusError
+
 MAX_CALL_BYTES = 32 * 1024 * 1024  # a long conversation's tracker is a few megabytes
 
 
-class CallRefused(ValueError):
+class CallRefused(StatusError):
     """The body is not an action call; ``status`` and ``code`` say how to answer."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
 
 
 def _inflate(body: bytes) -> bytes:

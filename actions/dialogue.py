@@ -19,6 +19,7 @@ from actions.order_access import is_verified, may_see
 from actions.order_facts import clock
 from actions.problem_form import report_order
 from actions.services import UsesServices
+from support import customer_texts as say
 from support.button_payloads import order_choice
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ class ActionCannotProvide(UsesServices, Action):
                     }
                     for o in orders
                 ]
-                buttons.append({"title": "목록에 없어요", "payload": "/dont_know"})
+                buttons.append({"title": say.NOT_IN_THE_LIST, "payload": "/dont_know"})
                 dispatcher.utter_message(response="utter_pick_recent_order", buttons=buttons)
                 return [SlotSet("recent_offered", True)]
         dispatcher.utter_message(response="utter_continue_without_order_number")

@@ -26,7 +26,16 @@ logger = logging.getLogger(__name__)
 
 # handoff_ticket while the ticket waits in the outbox for the desk
 PENDING_TICKET = "pending"
-RESOLUTION_LABELS = {"wait": "계속 기다리기", "refund": "환불 요청", "redelivery": "재배달 요청"}
+# what the agent reads on the ticket (agent-facing; the customer's words are in domain.yml and support/customer_texts.py)
+REQUESTED_RESOLUTIONS = {
+    "wait": "계속 기다리기",
+    "refund": "환불 요청",
+    "redelivery": "재배달 요청",
+    "confirm_not_received": "미수령 확인",
+    "cancel_double_charge": "중복 결제 취소",
+    "cancel_charge": "결제 취소",
+    "refund_difference": "차액 확인 및 환불",
+}
 REASON_NOTES = {
     "lookup_failed": "본인 확인(휴대폰 뒷자리)에 실패함",
     "verification_locked": "본인 확인 실패가 여러 대화에 걸쳐 쌓여 확인을 잠시 멈춤(무단 조회 시도일 수 있음)",
@@ -86,7 +95,7 @@ def ticket_payload(
         "customer_id": signed_customer(tracker, services.settings.identity_key),
         "order_number": tracker.get_slot("order_number") if not tracker.get_slot("order_unknown") else None,
         "problem_time": tracker.get_slot("problem_time"),
-        "requested_resolution": RESOLUTION_LABELS.get(resolution, resolution),
+        "requested_resolution": REQUESTED_RESOLUTIONS.get(resolution, resolution),
         "payment_details": payment_details(tracker),
         "summary": summary,
         "transcript": transcript,

@@ -8,25 +8,26 @@ from typing import Optional, Tuple
 
 from actions.business_rules import BusinessRules
 from orders.model import Order, Payment
-
-METHOD_NAMES = {"wait": "계속 기다리기", "refund": "환불 요청", "redelivery": "재배달 요청"}
+from support import customer_texts as say
 
 
 def clock(moment: datetime, rules: BusinessRules) -> str:
     """``19시 40분`` (``9시`` on the hour) in the business rules' timezone."""
     local = moment.astimezone(rules.timezone)
-    return f"{local.hour}시" if local.minute == 0 else f"{local.hour}시 {local.minute:02d}분"
+    if local.minute == 0:
+        return say.CLOCK_ON_THE_HOUR.format(hour=local.hour)
+    return say.CLOCK.format(hour=local.hour, minute=local.minute)
 
 
 def day_and_clock(moment: datetime, rules: BusinessRules) -> str:
     """``11월 22일 19시 40분``."""
     local = moment.astimezone(rules.timezone)
-    return f"{local.month}월 {local.day}일 {clock(moment, rules)}"
+    return say.DAY_AND_CLOCK.format(month=local.month, day=local.day, clock=clock(moment, rules))
 
 
 def won(amount: int) -> str:
     """``23,000원``."""
-    return f"{amount:,}원"
+    return say.WON.format(amount=amount)
 
 
 @dataclass(frozen=True)
@@ -65,25 +66,22 @@ def delay_facts(order: Order, now: datetime, rules: BusinessRules) -> DelayFacts
 
 def delay_message(order: Order, facts: DelayFacts, now: datetime, rules: BusinessRules) -> str:
     """The status and ETA of an order in plain Korean."""
-    where = {
-        "접수": "가게에서 주문을 접수했고 아직 라이더가 배정되지 않았어요",
-        "조리중": "가게에서 음식을 조리하고 있어요",
-        "배달중": "라이더가 음식을 배달하고 있어요",
-    }
     if facts.cancelled:
-        return f"{order.store_name} 주문은 취소된 주문이에요."
+        return say.ORDER_CANCELLED.format(store=order.store_name)
     if facts.delivered:
-        when = clock(order.delivered_at, rules) if order.delivered_at else "조금 전"
-        return f"{order.store_name} 주문은 {when}에 배달완료로 표시돼 있어요."
-    text = f"{order.store_name} 주문은 지금 '{order.status}' 상태예요. {where.get(order.status, '')}."
+        when = clock(order.delivered_at, rules) if order.delivered_at else say.ORDER_DELIVERED_JUST_NOW
+        return say.ORDER_DELIVERED.format(store=order.store_name, when=when)
+    status = say.ORDER_STATUS.format(
+        store=order.store_name, status=order.status, explanation=say.STATUS_EXPLANATIONS.get(order.status, "")
+    )
     if order.estimated_arrival is None:
-        return text
+        return status
     eta = clock(order.estimated_arrival, rules)
     if facts.late:
-        return f"{text} 예상 도착 시간({eta})보다 {facts.minutes_late}분 늦어지고 있어요. 정말 죄송해요."
+        return say.ORDER_LATE.format(status=status, eta=eta, minutes=facts.minutes_late)
     if facts.minutes_to_eta is not None and facts.minutes_to_eta > 0:
-        return f"{text} 예상 도착 시간은 {eta}이에요. 약 {facts.minutes_to_eta}분 남았어요."
-    return f"{text} 예상 도착 시간({eta})이 거의 다 됐어요. 조금만 더 기다려 주세요."
+        return say.ORDER_ON_TIME.format(status=status, eta=eta, minutes=facts.minutes_to_eta)
+    return say.ORDER_ALMOST_DUE.format(status=status, eta=eta)
 
 
 @dataclass(frozen=True)
@@ -118,21 +116,18 @@ def payment_message(order: Order, findings: PaymentFindings, rules: BusinessRule
     """What the bot found in the payment records."""
     if findings.double_charge:
         charges = ", ".join(
-            f"{clock(p.approved_at, rules)} {won(p.amount)}" for p in order.approved_payments
+            say.PAYMENT_CHARGE.format(method=clock(p.approved_at, rules), amount=won(p.amount))
+            for p in order.approved_payments
         )
-        return f"결제 내역을 확인해 보니 한 주문에 결제가 두 번 승인됐어요 ({charges}). 중복 결제가 맞아요."
+        return say.PAYMENT_DOUBLE.format(charges=charges)
     if findings.charged_no_order:
-        return (
-            f"이 주문은 취소됐는데 {won(findings.approved_total)} 결제는 아직 승인 상태로 남아 있어요. "
-            "결제 취소가 필요해요."
-        )
+        return say.PAYMENT_CHARGED_NO_ORDER.format(amount=won(findings.approved_total))
     if findings.refunded:
         payment = findings.refunded[-1]
-        kind = "환불" if payment.state == "refunded" else "결제 취소"
-        when = day_and_clock(payment.settled_at, rules) if payment.settled_at else "최근"
-        return (
-            f"{won(payment.amount)}은 {when}에 {kind} 처리됐어요. "
-            "카드사나 결제사에 따라 실제 반영까지 3~7영업일이 걸릴 수 있어요."
-        )
-    charges = ", ".join(f"{p.method} {won(p.amount)}" for p in order.approved_payments) or "없음"
-    return f"이 주문의 결제 내역은 {charges}이에요."
+        kind = say.PAYMENT_REFUNDED if payment.state == "refunded" else say.PAYMENT_CANCELLED
+        when = day_and_clock(payment.settled_at, rules) if payment.settled_at else say.PAYMENT_SETTLED_RECENTLY
+        return say.PAYMENT_SETTLED.format(amount=won(payment.amount), when=when, kind=kind)
+    charges = ", ".join(
+        say.PAYMENT_CHARGE.format(method=p.method, amount=won(p.amount)) for p in order.approved_payments
+    )
+    return say.PAYMENT_HISTORY.format(charges=charges or say.PAYMENT_NONE)

@@ -32,12 +32,12 @@ from actions.ticket_outbox import TicketOutbox
 from actions.transcript import latest_user_timestamp
 from contract.agent_proof import PROOF_ENTITY, TEXT_ENTITY, check_proof
 from contract.vocabulary import MAX_LINE, PUSH_CHANNELS
+from support import customer_texts as say
 from support.pii import mask
 from support.storable_text import storable
 
 logger = logging.getLogger(__name__)
 
-AGENT_PREFIX = "[상담원] "
 
 
 def _entity(tracker: Tracker, name: str) -> Optional[str]:
@@ -114,7 +114,7 @@ class ActionRelayToAgent(UsesServices, Action):
                 resolved = True
                 dispatcher.utter_message(text=delivery.text)
             else:
-                dispatcher.utter_message(text=AGENT_PREFIX + delivery.text)
+                dispatcher.utter_message(text=say.AGENT_PREFIX + delivery.text)
             await client.mark_delivered(delivery.id)
         return resolved
 
@@ -142,7 +142,7 @@ class ActionDeliverAgentReply(UsesServices, Action):
         """Utter the reply's text, if the desk sent it."""
         text = from_desk(tracker, "reply", self.services.settings.agent_proof_key)
         if text:
-            dispatcher.utter_message(text=AGENT_PREFIX + text)
+            dispatcher.utter_message(text=say.AGENT_PREFIX + text)
         return []
 
 
@@ -160,5 +160,5 @@ class ActionTicketResolved(UsesServices, Action):
         text = from_desk(tracker, "resolved", self.services.settings.agent_proof_key)
         if text is None:
             return []
-        dispatcher.utter_message(text=text or "상담원 상담이 끝났어요.")
+        dispatcher.utter_message(text=text or say.HANDOFF_ENDED)
         return back_to_bot(tracker, survey=True)

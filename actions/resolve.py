@@ -66,7 +66,7 @@ class ActionSubmitProblem(UsesServices, Action):
             return await self._ticket(dispatcher, tracker, "delay_unknown_order")
         if finding == "delivered":
             dispatcher.utter_message(response="utter_delivered_not_received")
-            return await self._ticket(dispatcher, tracker, "delivered_not_received", "미수령 확인")
+            return await self._ticket(dispatcher, tracker, "delivered_not_received", "confirm_not_received")
         if finding == "late":
             resolution = tracker.get_slot("resolution")
             if resolution == "wait":
@@ -82,10 +82,10 @@ class ActionSubmitProblem(UsesServices, Action):
         finding = finding_of(tracker)
         if finding == "double_charge":
             dispatcher.utter_message(response="utter_payment_will_be_fixed")
-            return await self._ticket(dispatcher, tracker, "payment_double_charge", "중복 결제 취소")
+            return await self._ticket(dispatcher, tracker, "payment_double_charge", "cancel_double_charge")
         if finding == "charged_no_order":
             dispatcher.utter_message(response="utter_payment_will_be_fixed")
-            return await self._ticket(dispatcher, tracker, "payment_charged_no_order", "결제 취소")
+            return await self._ticket(dispatcher, tracker, "payment_charged_no_order", "cancel_charge")
         if finding == "refunded":
             return answered_by_bot(dispatcher)
         if tracker.get_slot("order_unknown") or not tracker.get_slot("order_number"):
@@ -103,6 +103,6 @@ class ActionSubmitProblem(UsesServices, Action):
                 recorded=won(recorded),
                 difference=won(abs(int(said) - recorded)),
             )
-            return await self._ticket(dispatcher, tracker, "payment_mismatch", "차액 확인 및 환불")
+            return await self._ticket(dispatcher, tracker, "payment_mismatch", "refund_difference")
         dispatcher.utter_message(response="utter_payment_matches")
         return await self._ticket(dispatcher, tracker, "payment_other")

@@ -19,39 +19,25 @@ def _iso(timestamp: Optional[float]) -> Optional[str]:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat()
 
 
-# What a tapped button said, for the agent (payloads like /inform{"resolution": "refund"}).
-BUTTON_LABELS = {
-    "delay": "배달이 늦어요",
-    "quality": "음식에 문제가 있어요",
-    "payment": "결제가 이상해요",
-    "request_agent": "상담원 연결",
-    "dont_know": "모르겠어요 / 보낼 수 없어요",
-    "stop": "그만하기",
-    "deny": "건너뛰기",
-}
-ENTITY_LABELS = {
-    ("resolution", "wait"): "계속 기다리기",
-    ("resolution", "refund"): "환불 요청",
-    ("resolution", "redelivery"): "재배달 요청",
-}
+BUTTON_MARK = "[버튼] "  # how the agent sees that the customer tapped a button rather than typed
 
 
-def readable(event: Dict[str, Any]) -> str:
-    """A customer message as the agent should read it: button payloads become their labels."""
+def offered_buttons(event: Dict[str, Any], offered: Dict[str, str]) -> None:
+    """Note in ``offered`` (payload → title) the buttons a bot message showed."""
+    data = event.get("data")
+    buttons = data.get("buttons") if isinstance(data, dict) else None
+    for button in buttons if isinstance(buttons, list) else []:
+        if isinstance(button, dict) and isinstance(button.get("payload"), str) and isinstance(button.get("title"), str):
+            offered[button["payload"]] = button["title"]
+
+
+def readable(event: Dict[str, Any], offered: Dict[str, str]) -> str:
+    """A customer message as the agent should read it: a tapped button's payload becomes the title the
+    customer saw on it (``offered``: the buttons shown so far in the session)."""
     text = event.get("text") or ""
-    if not text.startswith("/"):
-        return text
-    parse = event.get("parse_data") or {}
-    for entity in parse.get("entities") or []:
-        name, value = entity.get("entity"), entity.get("value")
-        if (name, value) in ENTITY_LABELS:
-            return f"[버튼] {ENTITY_LABELS[(name, value)]}"
-        if name == "survey_rating":
-            return f"[버튼] 만족도 {value}점"
-        if name == "order_number":
-            return f"[버튼] 주문 {value}"
-    intent = (parse.get("intent") or {}).get("name")
-    return f"[버튼] {BUTTON_LABELS[intent]}" if intent in BUTTON_LABELS else text
+    if text.startswith("/") and text in offered:
+        return BUTTON_MARK + offered[text]
+    return text
 
 
 def transcript_from_tracker(tracker: Tracker) -> List[Dict[str, Any]]:
@@ -62,16 +48,19 @@ def transcript_from_tracker(tracker: Tracker) -> List[Dict[str, Any]]:
     Lines are made storable (no NUL, no unpaired surrogate: :mod:`support.storable_text`)
     and cut to :data:`MAX_LINE` characters; only the latest :data:`MAX_LINES` lines are kept.
     """
-    lines = []
+    lines: List[Dict[str, Any]] = []
+    offered: Dict[str, str] = {}
     for event in tracker.events:
         kind = event.get("event")
         if kind == "session_started":
-            lines = []
-        elif kind in ("user", "bot") and (event.get("text") or "").strip():
+            lines, offered = [], {}
+        if kind == "bot":
+            offered_buttons(event, offered)
+        if kind in ("user", "bot") and (event.get("text") or "").strip():
             lines.append(
                 {
                     "author": "customer" if kind == "user" else "bot",
-                    "text": mask(storable(readable(event) if kind == "user" else event["text"]))[:MAX_LINE],
+                    "text": mask(storable(readable(event, offered) if kind == "user" else event["text"]))[:MAX_LINE],
                     "sent_at": _iso(event.get("timestamp")),
                 }
             )

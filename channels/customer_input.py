@@ -21,6 +21,8 @@ from typing import Any, Dict, Mapping, Optional, Sequence
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from contract.vocabulary import MAX_MESSAGE
+from support import customer_texts as say
 from support.button_payloads import as_customer_text
 from support.channel_identity import METADATA_KEY, ChannelIdentity, sign, signing_key
 from support.client_address import Network, client_ip, parse_proxies
@@ -31,8 +33,8 @@ logger = logging.getLogger(__name__)
 RESERVED_METADATA = (METADATA_KEY, "is_external", "customer_token")
 # the longest customer message a channel hands to the bot: KakaoTalk's and Messenger's own limit.
 # Longer texts cost the NLU seconds of CPU for no one (and stalled the server for everyone).
-MAX_TEXT = 2000
-TOO_LONG_TEXT = "메시지가 너무 길어요. 2,000자 이하로 나눠서 보내 주세요."
+MAX_TEXT = MAX_MESSAGE
+TOO_LONG_TEXT = say.TOO_LONG.format(limit=MAX_TEXT)
 
 
 def clean_metadata(metadata: Optional[Mapping[str, Any]]) -> Dict[str, Any]:

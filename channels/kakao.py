@@ -51,13 +51,11 @@ from channels.shared_memory import shared_map
 from channels.kakao_response import build_answer, callback_ack, text_response
 from channels.kakao_skill import SkillRequest, SkillRequestError, parse_skill_request
 from support import conversation_ids
+from support import customer_texts as say
 from support.channel_identity import ChannelIdentity
 
 logger = logging.getLogger(__name__)
 
-WAIT_TEXT = "답변을 준비하고 있어요. 잠시만 기다려 주세요."
-LATE_TEXT = "조금 늦어지고 있어요. 잠시 후 다시 말씀해 주세요."
-ERROR_TEXT = "죄송해요, 잠시 문제가 생겼어요. 잠시 후 다시 말씀해 주세요."
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 # where Kakao's callback URLs point (https://bot-api.kakao.com/v1/bots/<bot id>/callback/<token>)
 DEFAULT_CALLBACK_HOSTS = ("bot-api.kakao.com",)
@@ -268,7 +266,7 @@ class KakaoInput(InputChannel):
             if not await self.callbacks.add(callback_url, {}):
                 seen = await self.callbacks.get(callback_url)
                 logger.warning("kakao.request sender=%s repeated request for one callback URL, not processed", who)
-                return self._json(seen or callback_ack(WAIT_TEXT))
+                return self._json(seen or callback_ack(say.STILL_WORKING))
 
         text = await self._text_for_rasa(skill)
         started = time.monotonic()
@@ -280,10 +278,10 @@ class KakaoInput(InputChannel):
             if callback_url:
                 logger.info("kakao.turn sender=%s slow, answering through the callback URL", who)
                 self._spawn(self._answer_by_callback(turn, skill.user_id, callback_url, started))
-                return self._json(callback_ack(WAIT_TEXT))
+                return self._json(callback_ack(say.STILL_WORKING))
             logger.warning("kakao.turn sender=%s slow and no callback URL: the answer follows the next message", who)
             self._spawn(self._keep_late_answer(turn, skill.user_id))
-            return self._json(text_response(LATE_TEXT))
+            return self._json(text_response(say.RUNNING_LATE))
         except asyncio.CancelledError:
             # the HTTP request went away; the turn goes on and its answer is kept
             self._spawn(self._keep_late_answer(turn, skill.user_id))
@@ -327,7 +325,7 @@ class KakaoInput(InputChannel):
             await on_new_message(message)
         except Exception:  # noqa: BLE001 - the customer gets an apology, never a 500
             logger.exception("kakao.turn sender=%s failed in Rasa", _who(skill.user_id))
-            return [{"text": ERROR_TEXT}]
+            return [{"text": say.TRY_AGAIN_LATER}]
         return collector.messages
 
     async def _answer(self, sender_id: str, messages: List[Dict[str, Any]]) -> Dict[str, Any]:
@@ -366,6 +364,11 @@ class KakaoInput(InputChannel):
         messages = await turn
         await self.late_messages.append(sender_id, list(messages))
         logger.info("kakao.turn sender=%s late answer kept for the next message", _who(sender_id))
+
+    async def drain(self) -> None:
+        """Wait until every answer still on its way (through a callback, or kept for the next message) is out."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
 
     def _spawn(self, coroutine: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(coroutine)

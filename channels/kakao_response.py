@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
+from support import customer_texts as say
+
 VERSION = "2.0"
 MAX_OUTPUTS = 3
 MAX_TEXT = 1000
@@ -30,10 +32,7 @@ MAX_QUICK_REPLIES = 10
 MAX_LABEL = 14
 MAX_MESSAGE_TEXT = 1000
 ELLIPSIS = "…"
-TRUNCATED_NOTE = "\n…(내용이 길어 여기까지만 보여 드려요)"
 # Kakao needs at least one output; the bot always says something, so silence means trouble
-EMPTY_TEXT = "죄송해요, 지금은 답변을 드리기 어려워요. 잠시 후 다시 말씀해 주세요."
-IMAGE_ALT_TEXT = "이미지"
 
 
 @dataclass
@@ -58,7 +57,7 @@ def fit_text(text: str) -> str:
     """``text`` cut politely to Kakao's simpleText limit."""
     if len(text) <= MAX_TEXT:
         return text
-    return text[: MAX_TEXT - len(TRUNCATED_NOTE)].rstrip() + TRUNCATED_NOTE
+    return text[: MAX_TEXT - len(say.CUT_SHORT)].rstrip() + say.CUT_SHORT
 
 
 def shorten(text: str, limit: int) -> str:
@@ -77,7 +76,7 @@ def build_answer(messages: Sequence[Dict[str, Any]], earlier: Sequence[Dict[str,
     """
     outputs = _merge_outputs(_outputs(list(earlier) + list(messages)))
     if not outputs:
-        outputs = [{"simpleText": {"text": EMPTY_TEXT}}]
+        outputs = [{"simpleText": {"text": say.NO_ANSWER_NOW}}]
     buttons = _buttons(messages) or _buttons(earlier)
     quick_replies, reply_map = _quick_replies(buttons)
     template: Dict[str, Any] = {"outputs": outputs}
@@ -94,7 +93,7 @@ def _outputs(messages: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
             outputs.append({"simpleText": {"text": text.strip()}})
         image = message.get("image")
         if isinstance(image, str) and image.startswith(("https://", "http://")):
-            outputs.append({"simpleImage": {"imageUrl": image, "altText": IMAGE_ALT_TEXT}})
+            outputs.append({"simpleImage": {"imageUrl": image, "altText": say.IMAGE}})
     return outputs
 
 

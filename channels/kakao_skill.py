@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional
 
 from contract.requests import fetchable_url
+from support import customer_texts as say
+from support.coded_errors import CodedError
 from support.conversation_ids import MAX_LOCAL_ID
 
 MAX_BODY_BYTES = 256 * 1024
 MAX_UTTERANCE = 2000
 MAX_USER_ID = MAX_LOCAL_ID  # "kakao:" + the id fits the desk's sender ids
 MAX_IMAGES = 10
-# what the bot hears when a photo comes without any words
-PHOTO_ONLY_TEXT = "사진을 보냈어요"
 
 _USER_ID = re.compile(r"[\x21-\x7e]+")  # printable ASCII, no spaces: Kakao's keys are hex/base64
 # URLs are split only where the next one starts, so a comma inside a URL's query survives
@@ -36,12 +36,8 @@ _URL_SEPARATOR = re.compile(r",\s*(?=https?://)")
 _LIST_WRAPPER = re.compile(r"^\s*List\((?P<inner>.*)\)\s*$", re.DOTALL)
 
 
-class SkillRequestError(ValueError):
+class SkillRequestError(CodedError):
     """The body is not a usable skill request; ``code`` names why (the answer is 400)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -104,7 +100,7 @@ def parse_skill_request(body: bytes) -> SkillRequest:
     if not utterance:
         if not image_urls:
             raise SkillRequestError("empty_utterance", "userRequest.utterance is empty.")
-        utterance = PHOTO_ONLY_TEXT
+        utterance = say.PHOTO_ONLY
     return SkillRequest(user_id=user_id, utterance=utterance, callback_url=callback_url or None, image_urls=image_urls)
 
 

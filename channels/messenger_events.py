@@ -8,7 +8,7 @@ hold several events. Customer messages become :class:`IncomingMessage`:
 * otherwise the message's ``text``;
 * image attachments go to ``attachments`` as ``{"type": "image", "url": ...}``
   (the bot's channel-independent photo contract, see ``actions/attachments.py``);
-  a message with images only gets the text :data:`IMAGE_ONLY_TEXT`.
+  a message with images only gets the text ``support.customer_texts.PHOTO_ONLY``.
 
 Voice, video, files and locations, which the bot cannot read, reach it as
 ``/nlu_fallback`` so the customer gets the "not understood" choices instead of
@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from contract.requests import fetchable_url
+from support import customer_texts as say
 
 logger = logging.getLogger(__name__)
 
-IMAGE_ONLY_TEXT = "사진"
 # page-scoped ids are digits; allow the characters a test or a future id may use,
 # never anything that could break a URL path or a log line
 SENDER_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")  # matched whole (fullmatch: no trailing newline)
@@ -118,7 +118,7 @@ def _message(message: Any, sender_id: Any) -> Optional[IncomingMessage]:
     if text:
         return IncomingMessage(sender_id, text, mid, "text", images)
     if images:
-        return IncomingMessage(sender_id, IMAGE_ONLY_TEXT, mid, "image", images)
+        return IncomingMessage(sender_id, say.PHOTO_ONLY, mid, "image", images)
     if _has_unsupported(message.get("attachments")):
         # voice, video, files, locations: the bot cannot read them, but must not stay silent
         return IncomingMessage(sender_id, UNSUPPORTED_TEXT, mid, "unsupported")

@@ -19,6 +19,7 @@ import aiohttp
 from rasa.core.channels.channel import OutputChannel
 
 from support import conversation_ids
+from support import customer_texts as say
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,6 @@ MAX_TITLE = 20
 MAX_PAYLOAD = 1000
 MAX_ELEMENTS = 10
 # quick replies need a text; used when a response has buttons but no text
-BUTTONS_ONLY_TEXT = "선택해 주세요."
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
@@ -193,7 +193,7 @@ class MessengerOutput(OutputChannel):
             for part in parts:
                 await self._send(recipient_id, {"text": part})
             return
-        parts = parts or [BUTTONS_ONLY_TEXT]
+        parts = parts or [say.CHOOSE_BELOW]
         for part in parts[:-1]:
             await self._send(recipient_id, {"text": part})
         await self._send(recipient_id, {"text": parts[-1], "quick_replies": replies})

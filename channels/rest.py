@@ -64,7 +64,9 @@ from sanic.response import HTTPResponse
 from channels.customer_input import MAX_TEXT, CustomerInput, address_client, trusted_proxies
 from channels.rest_replay import ReplayMemory, StillRunning
 from support import conversation_ids
+from support import customer_texts as say
 from support.channel_identity import ChannelIdentity
+from support.coded_errors import CodedError
 from support.customer_tokens import TokenPolicy, TokenRejected, verify
 
 logger = logging.getLogger(__name__)
@@ -74,24 +76,14 @@ MAX_SENDER = conversation_ids.MAX_LOCAL_ID  # "rest:" + sender fits the desk's 2
 # a bigger body would only bloat the tracker store (its metadata is kept with the message)
 MAX_BODY_BYTES = 64 * 1024
 MAX_MESSAGE_ID = 100
-ERROR_TEXT = "죄송해요, 잠시 문제가 생겼어요. 잠시 후 다시 말씀해 주세요."
-IN_PROGRESS_TEXT = "앞서 보낸 같은 메시지를 아직 처리하고 있어요. 잠시 후 다시 시도해 주세요."
 
 
-class RestRequestError(ValueError):
+class RestRequestError(CodedError):
     """The body is not a usable message; ``code`` names why (the answer is 400)."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
-
-class RestAccessError(ValueError):
+class RestAccessError(CodedError):
     """The request may not use the channel; ``code`` names why (the answer is 401)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -302,7 +294,7 @@ class CheckedRestInput(RestInput):
                 earlier = await self.replay.begin(key)
             except StillRunning:
                 logger.warning("rest.message sender=%s repeated message_id still in progress", parsed.conversation)
-                return response.json({"error": "in_progress", "message": IN_PROGRESS_TEXT}, status=409)
+                return response.json({"error": "in_progress", "message": say.SAME_MESSAGE_IN_PROGRESS}, status=409)
             except Exception as error:  # noqa: BLE001 - without the memory, the message is still answered
                 logger.warning("rest.message sender=%s retry memory unavailable (%s): handled without it",
                                parsed.conversation, type(error).__name__)
@@ -335,7 +327,7 @@ class CheckedRestInput(RestInput):
                     await on_new_message(self._message(parsed, identity, QueueOutputChannel(queue)))
                 except Exception:  # noqa: BLE001 - the stream ends with an apology, never a broken body
                     logger.exception("rest.stream failed in Rasa for sender %s", parsed.conversation)
-                    await queue.put({"recipient_id": parsed.conversation, "text": ERROR_TEXT})
+                    await queue.put({"recipient_id": parsed.conversation, "text": say.TRY_AGAIN_LATER})
                 finally:
                     await queue.put("DONE")
 
@@ -370,8 +362,8 @@ class CheckedRestInput(RestInput):
             await on_new_message(self._message(parsed, identity, collector))
         except CancelledError:
             logger.error("rest.message timed out for sender %s", conversation)
-            return collector.messages or [{"recipient_id": conversation, "text": ERROR_TEXT}], False
+            return collector.messages or [{"recipient_id": conversation, "text": say.TRY_AGAIN_LATER}], False
         except Exception:  # noqa: BLE001 - the customer gets an apology, never silence or a 500
             logger.exception("rest.message failed in Rasa for sender %s (%d chars)", conversation, len(parsed.message))
-            return [{"recipient_id": conversation, "text": ERROR_TEXT}], False
+            return [{"recipient_id": conversation, "text": say.TRY_AGAIN_LATER}], False
         return collector.messages, True

@@ -48,6 +48,7 @@ from socketio.exceptions import ConnectionRefusedError as SocketRefused
 from channels.customer_input import MAX_TEXT, TOO_LONG_TEXT, CustomerInput, address_client, trusted_proxies
 from channels.shared_memory import redis_url
 from support import conversation_ids
+from support import customer_texts as say
 from support.channel_identity import ChannelIdentity
 from support.customer_tokens import TokenPolicy, TokenRejected, verify
 
@@ -59,15 +60,7 @@ MAX_METADATA_CHARS = 64 * 1024
 # the largest socket.io packet the server reads (python-socketio's default is 1 MB)
 MAX_PACKET_BYTES = 128 * 1024
 _RESUME_PURPOSE = b"supportbot/anonymous-resume/v1"
-MESSAGES = {
-    "session_mismatch": "이 연결의 대화가 아니에요. 새로 연결해 주세요.",
-    "invalid_message": "메시지 형식이 올바르지 않아요.",
-    "invalid_metadata": "메시지의 부가 정보 형식이 올바르지 않아요.",
-    "token_expired": "로그인이 만료됐어요. 앱에서 다시 열어 주세요.",
-    "customer_mismatch": "다른 고객의 로그인 정보예요. 새로 연결해 주세요.",
-    "invalid_token": "로그인 정보를 확인하지 못했어요. 앱에서 다시 열어 주세요.",
-    "message_too_long": TOO_LONG_TEXT,
-}
+MESSAGES = {**say.SESSION_ERRORS, "message_too_long": TOO_LONG_TEXT}
 
 
 def _error(code: str) -> Dict[str, str]:

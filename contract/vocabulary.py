@@ -27,6 +27,7 @@ ATTACHMENT_ID = r"^[A-Za-z0-9_-]{16,64}$"
 TICKET_NUMBER = r"^T-\d{8}-\d{4,}$"
 
 # --- limits (characters, or items for lists) ---
+MAX_MESSAGE = 2_000  # one customer message, on every channel and in the web chat's input
 MAX_LINE = 20_000  # one transcript line or thread message
 MAX_LINES = 500  # transcript lines in one ticket
 MAX_REPLY = 5_000  # one agent reply

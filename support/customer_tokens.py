@@ -20,6 +20,7 @@ from typing import Mapping, Optional, Union
 
 import jwt
 
+from support.coded_errors import CodedError
 from support.conversation_ids import customer_conversation
 
 ALGORITHM = "HS256"
@@ -31,12 +32,8 @@ MAX_TOKEN_CHARS = 4096
 _SUBJECT = re.compile(r"[A-Za-z0-9._@+-]{1,100}")
 
 
-class TokenRejected(ValueError):
+class TokenRejected(CodedError):
     """A customer token that is not accepted; ``code`` says why (a stable, machine-readable word)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,14 @@
-"""Small HTTP stand-ins on 127.0.0.1 for outside services a test needs (image CDNs)."""
+"""Small HTTP stand-ins on 127.0.0.1 for outside services a test needs (image CDNs, platform APIs)."""
 
 from __future__ import annotations
 
 import http.server
 import io
 import threading
-from contextlib import contextmanager
-from typing import Iterator, Tuple
+from contextlib import asynccontextmanager, contextmanager
+from typing import AsyncIterator, Iterable, Iterator, Tuple
+
+from aiohttp import web
 
 from processes import free_port
 
@@ -41,3 +43,18 @@ def image_host(body: bytes) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
+
+
+@asynccontextmanager
+async def stand_in(routes: Iterable[web.RouteDef]) -> AsyncIterator[str]:
+    """Serve aiohttp ``routes`` on 127.0.0.1 in this event loop; yields the base URL, stops on exit."""
+    app = web.Application()
+    app.add_routes(routes)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()

@@ -20,16 +20,13 @@ import aiohttp
 from aiohttp.abc import AbstractResolver
 from aiohttp.resolver import DefaultResolver
 
+from support.coded_errors import StatusError
+
 CHUNK_BYTES = 64 * 1024
 
 
-class FetchError(Exception):
+class FetchError(StatusError):
     """The photo could not be downloaded; ``status`` and ``code`` describe why."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
 
 
 def _is_ip_literal(host: str) -> bool:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from support.coded_errors import StatusError
+
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -20,13 +22,8 @@ THUMBNAIL_SIZE = (320, 320)
 THUMBNAIL_CONTENT_TYPE = "image/webp"
 
 
-class ImageRejected(ValueError):
+class ImageRejected(StatusError):
     """The bytes are not an acceptable image; ``code`` and ``status`` describe why."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
 
 
 @dataclass(frozen=True)

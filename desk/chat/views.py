@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import html
+import json
 import logging
 from pathlib import Path
+from string import Template
 
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, file
+from sanic.response import HTTPResponse
+from sanic.response import html as html_response
 
+from contract.vocabulary import MAX_MESSAGE
 from desk.api_docs import CHAT, HTML, PHOTO_FORM, Answer, documented
 from desk.attachments import service as attachments
 from desk.attachments.schemas import attachment_public
@@ -17,6 +22,7 @@ from desk.errors import ApiError
 from desk.http import answer
 from desk.ratelimit import limit, limiter
 from desk.static_files import serve_folder
+from support import customer_texts as say
 from support import customer_tokens as tokens
 from support.conversation_ids import path_segment
 
@@ -27,6 +33,19 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 page_bp = Blueprint("chat_page", url_prefix="/chat")
 serve_folder(page_bp, STATIC_DIR)
 api_bp = Blueprint("chat_api", url_prefix="/api/chat")
+
+
+def render_page(template: str) -> str:
+    """The chat page with its words (``CHAT_PAGE``) in place: HTML-escaped in the markup, and as JSON for
+    the script (``<`` ``>`` ``&`` escaped, so no text can end the script element)."""
+    texts = json.dumps(say.CHAT_PAGE, ensure_ascii=False)
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        texts = texts.replace(raw, escaped)
+    words = {name: html.escape(text, quote=True) for name, text in say.CHAT_PAGE.items()}
+    return Template(template).substitute(words, texts=texts, max_text=MAX_MESSAGE)
+
+
+PAGE = render_page((STATIC_DIR / "index.html").read_text(encoding="utf-8"))
 
 
 def _chat_csp(socket_url: str) -> str:
@@ -42,10 +61,8 @@ def _chat_csp(socket_url: str) -> str:
 async def chat_page(request: Request) -> HTTPResponse:
     """The chat page an app would embed in a web view."""
     settings = request.app.ctx.settings
-    return await file(
-        STATIC_DIR / "index.html",
-        mime_type="text/html; charset=utf-8",
-        headers={"Cache-Control": "no-cache", "Content-Security-Policy": _chat_csp(settings.chat_socket_url)},
+    return html_response(
+        PAGE, headers={"Cache-Control": "no-cache", "Content-Security-Policy": _chat_csp(settings.chat_socket_url)}
     )
 
 

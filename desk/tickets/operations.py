@@ -17,11 +17,10 @@ from desk.attachments.service import link_to_ticket
 from desk.deliveries.service import enqueue
 from desk.models import Agent, Delivery, Ticket, TicketMessage, utcnow
 from desk.tickets.workflow import TicketConflict, check_allowed, next_status
+from support import customer_texts as say
 from support.pii import mask
 
 HANDBACK_TEXT = "상담원이 대화를 챗봇에게 넘겼습니다."
-RESOLVED_NOTICE = "상담원이 문의를 해결 완료로 처리했어요. 이용해 주셔서 감사해요."
-HANDBACK_NOTICE = "상담원 상담이 끝났어요. 이제 상담봇이 다시 도와드릴게요."
 
 
 async def _change(
@@ -89,7 +88,7 @@ async def resolve(session: AsyncSession, ticket: Ticket, agent: Agent) -> None:
     values = {} if ticket.assigned_agent_id is not None else {"assigned_agent_id": agent.id}
     await _change(session, ticket, "resolve", resolved_at=utcnow(), **values)
     session.add(_system_line(ticket, f"{agent.name} 상담원이 티켓을 해결했습니다."))
-    enqueue(session, ticket, RESOLVED_NOTICE, kind="resolved")
+    enqueue(session, ticket, say.TICKET_RESOLVED, kind="resolved")
     await session.commit()
 
 
@@ -97,7 +96,7 @@ async def handback(session: AsyncSession, ticket: Ticket, agent: Agent) -> None:
     """End the human conversation: the ticket is resolved and the bot answers again."""
     await _change(session, ticket, "handback", resolved_at=utcnow())
     session.add(_system_line(ticket, HANDBACK_TEXT))
-    enqueue(session, ticket, HANDBACK_NOTICE, kind="resolved")
+    enqueue(session, ticket, say.HANDOFF_ENDED, kind="resolved")
     await session.commit()
 
 

@@ -19,6 +19,7 @@ from desk.deliveries.service import enqueue
 from desk.tickets.numbering import next_ticket_number
 from desk.tickets.sla import sla_due
 from desk.tickets.workflow import OPEN_STATUSES
+from support import customer_texts as say
 
 _DETAIL = (
     selectinload(Ticket.messages).selectinload(TicketMessage.agent),
@@ -48,7 +49,6 @@ class TicketFilter:
     limit: int = 100
 
 
-QUEUED_NOTICE = "기다려 주셔서 감사해요. 상담 요청이 접수됐어요. (접수번호 {number}) 상담원이 이 대화로 답변드릴게요."
 
 
 async def find_by_idempotency_key(session: AsyncSession, key: str) -> Optional[Ticket]:
@@ -96,7 +96,7 @@ async def create_ticket(
     try:
         if data.notify_customer:
             await session.flush()
-            enqueue(session, ticket, QUEUED_NOTICE.format(number=ticket.number))
+            enqueue(session, ticket, say.TICKET_QUEUED.format(number=ticket.number))
         await session.commit()
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its ticket.

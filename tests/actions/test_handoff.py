@@ -93,14 +93,21 @@ async def test_a_ticket_the_desk_refuses_is_not_retried_forever(desk_server, out
     assert await outbox.pending("customer-bad") == []
 
 
-def test_tapped_buttons_read_as_their_labels_in_the_transcript():
+def test_tapped_buttons_read_as_the_titles_the_customer_saw():
     from actions.transcript import transcript_from_tracker
 
+    refund = '/inform{"resolution": "refund"}'
     events = [
+        bot_event("무엇을 도와드릴까요?", buttons=[{"title": "배달이 늦어요", "payload": "/delay"}]),
         user_event("/delay", "delay"),
-        user_event('/inform{"resolution": "refund"}', "inform", entities=[{"entity": "resolution", "value": "refund"}]),
+        bot_event("어떻게 해 드릴까요?", buttons=[{"title": "계속 기다리기", "payload": '/inform{"resolution": "wait"}'},
+                                              {"title": "환불 요청", "payload": refund}]),
+        user_event(refund, "inform", entities=[{"entity": "resolution", "value": "refund"}]),
         user_event("/unknown_thing", "unknown_thing"),
+        user_event("/stop", "stop"),
         user_event("그냥 글이에요", "inform"),
     ]
-    lines = [line["text"] for line in transcript_from_tracker(make_tracker(events))]
-    assert lines == ["[버튼] 배달이 늦어요", "[버튼] 환불 요청", "/unknown_thing", "그냥 글이에요"]
+    lines = [line["text"] for line in transcript_from_tracker(make_tracker(events)) if not line["text"].endswith("?")]
+    assert lines == ["[버튼] 배달이 늦어요", "[버튼] 환불 요청", "/unknown_thing", "/stop", "그냥 글이에요"], (
+        "a payload no button offered (typed, or forged) stays as it was written"
+    )

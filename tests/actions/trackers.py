@@ -36,8 +36,9 @@ def user_event(text: str, intent: str, entities=None, timestamp: float = 1_700_0
     }
 
 
-def bot_event(text: str, timestamp: float = 1_700_000_001.0):
-    return {"event": "bot", "text": text, "timestamp": timestamp}
+def bot_event(text: str, timestamp: float = 1_700_000_001.0, buttons: Optional[List[Dict[str, str]]] = None):
+    """A bot message as Rasa sends it in a tracker (its buttons under ``data``)."""
+    return {"event": "bot", "text": text, "timestamp": timestamp, "data": {"buttons": buttons}}
 
 
 def make_tracker(

@@ -17,15 +17,15 @@ from typing import Any, Dict, List, Optional
 import pytest
 from sanic import Sanic
 
-from channels.kakao import ERROR_TEXT as KAKAO_ERROR_TEXT
 from channels.kakao import KakaoInput
 from channels.customer_input import MAX_TEXT
 from channels.kakao_skill import MAX_BODY_BYTES, MAX_UTTERANCE
 from channels.messenger import MessengerInput
-from channels.rest import ERROR_TEXT, CheckedRestInput, RestRequestError, parse_rest_request
+from channels.rest import CheckedRestInput, RestRequestError, parse_rest_request
 from channels.rest import MAX_BODY_BYTES as REST_MAX_BODY
 from bad_input import MALFORMED_JSON, MESSAGES, REST_BODIES
 from support.button_payloads import as_customer_text
+from support import customer_texts as say
 
 Sanic.test_mode = True
 SECRET = "bad-input-app-secret"
@@ -127,7 +127,7 @@ async def test_rest_failure_in_the_bot_is_an_apology_not_silence(rest, caplog):
     app, fake = rest
     fake.fail = True
     response = await post_rest(app, json.dumps({"sender": "c-3", "message": "비밀 메시지 010-1234-5678"}).encode())
-    assert response.status == 200 and response.json == [{"recipient_id": "rest:c-3", "text": ERROR_TEXT}]
+    assert response.status == 200 and response.json == [{"recipient_id": "rest:c-3", "text": say.TRY_AGAIN_LATER}]
     assert "비밀 메시지" not in caplog.text, "the customer's text is never logged"
 
 
@@ -234,7 +234,7 @@ async def test_kakao_failure_in_the_bot_is_an_apology(kakao):
     fake.fail = True
     response = await post_kakao(app, json.dumps(skill_body()).encode())
     assert response.status == 200
-    assert response.json["template"]["outputs"][0]["simpleText"]["text"] == KAKAO_ERROR_TEXT
+    assert response.json["template"]["outputs"][0]["simpleText"]["text"] == say.TRY_AGAIN_LATER
 
 
 # --- Messenger ------------------------------------------------------------------------------------

@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 from channels.kakao_skill import (
     MAX_IMAGES,
     MAX_UTTERANCE,
-    PHOTO_ONLY_TEXT,
     SkillRequestError,
     image_urls_of_action,
     parse_skill_request,
 )
 from channels.messenger import valid_signature
 from channels.messenger_events import SENDER_ID, IncomingMessage, MalformedWebhook, parse_webhook
+from support import customer_texts as say
 
 SETTINGS = settings(max_examples=300, deadline=None)
 JSON_SCALARS = st.one_of(
@@ -104,7 +104,7 @@ def test_blank_utterances_are_refused_unless_a_photo_came(blank, with_photo):
     action = {"params": {"p": {"secureUrls": ["https://a.example/1.jpg"]}}} if with_photo else None
     body = _kakao_body({"utterance": blank, "user": {"id": "u1"}}, action)
     if with_photo:
-        assert parse_skill_request(body).utterance == PHOTO_ONLY_TEXT
+        assert parse_skill_request(body).utterance == say.PHOTO_ONLY
     else:
         try:
             parse_skill_request(body)

@@ -18,7 +18,8 @@ from channels.kakao import KakaoConfig, KakaoInput, usable_callback_url
 from channels.shared_memory import LocalMap
 from channels.kakao_response import MAX_TEXT, build_answer
 from channels.kakao_skill import image_urls_of_action, parse_skill_request
-from processes import ROOT, free_port
+from local_servers import stand_in
+from processes import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WEBHOOK = "/webhooks/kakao/webhook"
@@ -389,14 +390,8 @@ async def callback_server():
         arrived.set()
         return web.json_response({"taskId": "t-1", "status": "SUCCESS", "message": "OK", "timestamp": 1})
 
-    app = web.Application()
-    app.router.add_post("/v1/callback/{rest:.*}", record)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    yield {"url": f"http://127.0.0.1:{port}/v1/callback/bot/block/task-1", "received": received, "arrived": arrived}
-    await runner.cleanup()
+    async with stand_in([web.post("/v1/callback/{rest:.*}", record)]) as url:
+        yield {"url": f"{url}/v1/callback/bot/block/task-1", "received": received, "arrived": arrived}
 
 
 FAST = {"callback_after_seconds": 0.2, "reply_timeout_seconds": 0.3, "allow_insecure_callback": True}
@@ -432,10 +427,11 @@ async def test_slow_turn_with_callback_url_answers_at_once_then_posts_the_answer
 
 async def test_fast_turn_with_callback_url_answers_directly(callback_server):
     fake = FakeRasa([{"text": "바로 답해요"}])
-    response = await post(make_app(fake, **FAST), skill_request("callback", callbackUrl=callback_server["url"]))
+    app = make_app(fake, **FAST)
+    response = await post(app, skill_request("callback", callbackUrl=callback_server["url"]))
     assert response.json["template"]["outputs"] == [{"simpleText": {"text": "바로 답해요"}}]
-    await asyncio.sleep(0.1)
-    assert callback_server["received"] == []
+    await asyncio.wait_for(app.ctx.channel.drain(), 10)
+    assert callback_server["received"] == [], "nothing was left to answer through the callback"
 
 
 async def test_insecure_callback_url_is_not_used_without_the_flag(callback_server):
@@ -446,9 +442,12 @@ async def test_insecure_callback_url_is_not_used_without_the_flag(callback_serve
     assert "useCallback" not in response.json
     assert "늦어지고" in response.json["template"]["outputs"][0]["simpleText"]["text"]
     gate.set()
-    await asyncio.wait_for(fake.finished.wait(), 10)
-    await asyncio.sleep(0.3)  # a callback, had one been sent, would be on its way by now
+    await asyncio.wait_for(app.ctx.channel.drain(), 10)
     assert callback_server["received"] == []
+    user = skill_request("callback")["userRequest"]["user"]["id"]
+    assert [m["text"] for m in await app.ctx.channel.late_messages.pop_list(user)] == ["늦은 답"], (
+        "the answer waits for the next message instead"
+    )
 
 
 async def test_slow_turn_without_callback_says_so_and_the_answer_comes_next_time():

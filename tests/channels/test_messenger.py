@@ -18,7 +18,7 @@ from aiohttp import web
 from sanic import Sanic
 
 from channels.messenger import MessengerInput, configured, setting, valid_signature
-from channels.messenger_events import IMAGE_ONLY_TEXT, parse_webhook
+from channels.messenger_events import parse_webhook
 from channels.messenger_send import (
     MAX_QUICK_REPLIES,
     MAX_TEXT,
@@ -27,7 +27,9 @@ from channels.messenger_send import (
     quick_replies,
     split_text,
 )
+from local_servers import stand_in
 from processes import free_port
+from support import customer_texts as say
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WEBHOOK = "/webhooks/facebook/webhook"
@@ -87,7 +89,6 @@ class GraphStandIn:
         self.requests: List[Dict[str, Any]] = []
         self.statuses: List[int] = []  # answered in order, then 200
         self.url = ""
-        self._runner: Optional[web.AppRunner] = None
 
     async def _messages(self, request: web.Request) -> web.Response:
         self.requests.append(
@@ -103,19 +104,8 @@ class GraphStandIn:
             return web.json_response({"error": {"code": 2, "type": "OAuthException", "message": "x"}}, status=status)
         return web.json_response({"recipient_id": "1", "message_id": "m_out"})
 
-    async def start(self) -> "GraphStandIn":
-        app = web.Application()
-        app.router.add_post("/v18.0/me/messages", self._messages)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        port = free_port()
-        await web.TCPSite(self._runner, "127.0.0.1", port).start()
-        self.url = f"http://127.0.0.1:{port}/v18.0"
-        return self
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+    def routes(self) -> List[web.RouteDef]:
+        return [web.post("/v18.0/me/messages", self._messages)]
 
     def bodies(self, recipient: str) -> List[Dict[str, Any]]:
         return [r["body"] for r in self.requests if r["body"]["recipient"]["id"] == recipient]
@@ -123,9 +113,10 @@ class GraphStandIn:
 
 @pytest.fixture
 async def graph():
-    stand_in = await GraphStandIn().start()
-    yield stand_in
-    await stand_in.stop()
+    graph_api = GraphStandIn()
+    async with stand_in(graph_api.routes()) as url:
+        graph_api.url = f"{url}/v18.0"
+        yield graph_api
 
 
 @pytest.fixture
@@ -357,9 +348,9 @@ async def test_different_message_ids_are_all_handled(fake):
     assert len(fake.received) == 3
 
 
-async def test_a_redelivery_to_another_rasa_server_is_ignored_when_memory_is_shared(fake, monkeypatch):
+async def test_a_redelivery_to_another_rasa_server_is_ignored_when_memory_is_shared(fake, monkeypatch, redis_url):
     """Two channel instances (two Rasa servers) sharing Redis: the second copy is not handled."""
-    monkeypatch.setenv("CHANNEL_REDIS_URL", "redis://127.0.0.1:6379/15")
+    monkeypatch.setenv("CHANNEL_REDIS_URL", redis_url)
     server_one, server_two = make_app(fake, make_channel()), make_app(fake, make_channel())
     mid = f"m_shared_{uuid.uuid4().hex}"
     first = await post(server_one, webhook_body("text", mid=mid))
@@ -374,7 +365,7 @@ async def test_a_redelivery_to_another_rasa_server_is_ignored_when_memory_is_sha
 async def test_images_go_to_the_metadata_with_a_text_the_nlu_can_read(fake):
     await post(make_app(fake), webhook_body("image"))
     (message,) = fake.received
-    assert message.text == IMAGE_ONLY_TEXT == "사진"
+    assert message.text == say.PHOTO_ONLY == "사진을 보냈어요"
     attachments = message.metadata["attachments"]
     assert [item["type"] for item in attachments] == ["image", "image"]
     assert all(item["url"].startswith("https://scontent.xx.fbcdn.net/") for item in attachments)

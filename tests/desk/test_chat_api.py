@@ -64,3 +64,29 @@ def test_expired_or_garbage_tokens_name_nobody():
     assert customer_of(old, SECRET) is None
     assert customer_of("garbage", SECRET) is None
     assert customer_of("", SECRET) is None
+
+
+async def test_the_page_carries_its_words_from_one_place(chat_app):
+    """Every sentence of the page is ``CHAT_PAGE``: in the markup and as JSON for the script."""
+    import json
+    import re
+
+    from support import customer_texts as say
+
+    _, response = await chat_app.asgi_client.get("/chat")
+    assert response.status == 200 and "Content-Security-Policy" in response.headers
+    page = response.text
+    assert "$" not in page, "no placeholder is left"
+    texts = json.loads(re.search(r'<script id="texts" type="application/json">(.*?)</script>', page).group(1))
+    assert texts == say.CHAT_PAGE
+    assert f"<title>{say.CHAT_PAGE['title']}</title>" in page and f'placeholder="{say.CHAT_PAGE["placeholder"]}"' in page
+
+
+def test_no_word_can_break_out_of_the_page(monkeypatch):
+    from desk.chat.views import STATIC_DIR, render_page
+    from support import customer_texts as say
+
+    monkeypatch.setitem(say.CHAT_PAGE, "title", '</script><script>alert(1)</script>"&')
+    page = render_page((STATIC_DIR / "index.html").read_text(encoding="utf-8"))
+    assert "<script>alert(1)" not in page
+    assert page.count("</script>") == 2, "the JSON block and the page script end where they should"

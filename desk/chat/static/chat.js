@@ -5,6 +5,8 @@
 "use strict";
 
 const TOKEN_KEY = "chat.token";
+// every sentence of the page comes from the desk (support/customer_texts.py, CHAT_PAGE)
+const TEXTS = JSON.parse(document.getElementById("texts").textContent);
 const messagesEl = document.getElementById("messages");
 const statusEl = document.getElementById("status");
 const form = document.getElementById("composer");
@@ -32,7 +34,7 @@ function add(author, text, extra) {
 
 function renderBot(message) {
   const text = message.text || "";
-  const author = text.startsWith("[상담원]") ? "agent" : "bot";
+  const author = text.startsWith(TEXTS.agent_prefix) ? "agent" : "bot";
   const choices = message.quick_replies || message.buttons || [];
   let row = null;
   if (choices.length) {
@@ -97,7 +99,7 @@ async function identity(fresh) {
 
 function signedOut() {
   localStorage.removeItem(TOKEN_KEY);
-  statusEl.textContent = "로그인이 만료됐어요. 새로고침해 주세요.";
+  statusEl.textContent = TEXTS.signed_out;
   sendButton.disabled = true;
 }
 
@@ -122,20 +124,20 @@ async function uploadPhoto(file) {
     method: "POST", headers: { Authorization: `Bearer ${token}` }, body,
   });
   if (response.status === 429) {
-    add("bot", "사진을 너무 자주 보냈어요. 잠시 후 다시 보내 주세요.");
+    add("bot", TEXTS.photos_too_often);
     return;
   }
   if (!response.ok) {
-    add("bot", "사진을 올리지 못했어요. JPEG, PNG, WebP 사진(10MB 이하)인지 확인해 주세요.");
+    add("bot", TEXTS.photo_refused);
     return;
   }
   const stored = await response.json();
   const image = document.createElement("img");
   image.className = "photo";
-  image.alt = "보낸 사진";
+  image.alt = TEXTS.sent_photo;
   image.src = URL.createObjectURL(file);
   add("customer", null, image);
-  send("사진을 보냈어요", null, { attachments: [{ type: "image", id: stored.id }] });
+  send(TEXTS.photo_only, null, { attachments: [{ type: "image", id: stored.id }] });
 }
 
 async function start() {
@@ -147,18 +149,18 @@ async function start() {
     refused: signedOut,
     event: (name, payload) => {
       if (name === "session_confirm") {
-        statusEl.textContent = "상담 가능";
+        statusEl.textContent = TEXTS.ready;
         sendButton.disabled = false;
         document.body.dataset.ready = "true";
       } else if (name === "bot_uttered") {
         renderBot(payload);
       } else if (name === "session_error") {
         if (payload && payload.error === "token_expired") signedOut();
-        else add("bot", (payload && payload.message) || "메시지를 보내지 못했어요.");
+        else add("bot", (payload && payload.message) || TEXTS.not_sent);
       }
     },
     close: () => {
-      statusEl.textContent = "연결이 끊겼어요. 새로고침해 주세요.";
+      statusEl.textContent = TEXTS.disconnected;
       sendButton.disabled = true;
     },
   });
@@ -177,4 +179,4 @@ photoInput.addEventListener("change", () => {
   if (file) uploadPhoto(file);
 });
 
-start().catch(() => { statusEl.textContent = "채팅을 시작하지 못했어요. 잠시 후 다시 시도해 주세요."; });
+start().catch(() => { statusEl.textContent = TEXTS.cannot_start; });
