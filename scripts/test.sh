@@ -33,12 +33,12 @@ trap 'rm -rf "$scratch"' EXIT
 export RASA_TRACKER_DB="$scratch/tracker.db" ACTION_ENDPOINT_URL="http://127.0.0.1:5055/webhook" ACTION_SERVER_TOKEN=unused
 stage "system packages" bash scripts/system-deps.sh
 stage "install" make --no-print-directory install
-stage "rasa data validate" .venv/bin/rasa data validate --quiet
+stage "rasa data validate" .venv/bin/python scripts/validate_data.py
 stage "train (once, shared)" make --no-print-directory model
 stage "conversation tests" .venv/bin/rasa test core --stories tests/test_stories.yml \
   --model models/support-bot.tar.gz --out "$scratch/core" --fail-on-prediction-errors --quiet
-stage "unit tests" .venv/bin/python -m pytest -m "not e2e and not production" -q
-stage "end-to-end tests" .venv/bin/python -m pytest -m "e2e and not production" -q
+stage "unit tests" .venv/bin/python -m pytest -m "not e2e and not production" -q -rs
+stage "end-to-end tests" .venv/bin/python -m pytest -m "e2e and not production" -q -rs
 # HAProxy, 2 Rasa + 2 action servers, a private PostgreSQL and Redis: faults and a 3-minute load test
 stage "production profile" .venv/bin/python -m pytest -m production -q -rA
 summary

@@ -6,7 +6,7 @@ import os
 import secrets
 import subprocess
 from pathlib import Path
-from typing import Dict, Iterator
+from typing import TYPE_CHECKING, Dict, Iterator
 
 import pytest
 
@@ -14,6 +14,9 @@ from processes import (
     ACTION_SERVER_TOKEN, BIN, CHAT_JWT_SECRET, DEMO_AGENT, KAKAO_SKILL_SECRET, MESSENGER_ENV, REST_SERVICE_TOKEN, ROOT,
     Processes, free_port, wait_http,
 )
+
+if TYPE_CHECKING:
+    from private_servers import PrivatePostgres, PrivateRedis
 
 MODEL = Path(os.environ.get("RASA_MODEL", ROOT / "models" / "support-bot.tar.gz"))
 
@@ -30,6 +33,50 @@ def processes(tmp_path_factory) -> Iterator[Processes]:
     group = Processes(tmp_path_factory.mktemp("logs"))
     yield group
     group.stop_all()
+
+
+def _running(server):
+    """Start ``server``, hand it over, and stop it afterwards whatever happened."""
+    try:
+        server.start()
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator["PrivatePostgres"]:
+    """A PostgreSQL server of the session's own (never the machine's), started on first use."""
+    from private_servers import PrivatePostgres
+
+    yield from _running(PrivatePostgres())
+
+
+@pytest.fixture
+def postgres_url(postgres) -> Iterator[str]:
+    """A fresh, empty database on the session's PostgreSQL: its ``postgresql+asyncpg://`` URL."""
+    name = postgres.create_database()
+    yield f"{postgres.url}/{name}"
+    postgres.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory) -> Iterator["PrivateRedis"]:
+    """A Redis server of the session's own (never the machine's), started on first use."""
+    from private_servers import PrivateRedis
+
+    yield from _running(PrivateRedis(tmp_path_factory.mktemp("redis")))
+
+
+@pytest.fixture
+def redis_url(redis_server) -> Iterator[str]:
+    """The session's Redis, emptied after the test."""
+    yield redis_server.url
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=redis_server.port)
+    client.flushall()
+    client.close()
 
 
 @pytest.fixture(scope="session")
@@ -200,6 +247,7 @@ def stack(
         "desk_url": desk_server["url"],
         "token": service_token,
         "rasa_token": rasa_token,
+        "outbox_url": f"sqlite:///{data_dir / 'actions.db'}",
     }
 
 
@@ -222,7 +270,8 @@ def pytest_collection_modifyitems(items) -> None:
 @pytest.fixture(scope="session")
 def prod(tmp_path_factory, graph_api):
     """HAProxy, two Rasa servers, two action servers and the desk on a private PostgreSQL and Redis."""
-    from prodkit import PrivatePostgres, PrivateRedis, ProdStack, prepare, prod_env
+    from private_servers import PrivatePostgres, PrivateRedis
+    from prodkit import ProdStack, prepare, prod_env
 
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make model` first (make test does)")

@@ -165,6 +165,37 @@ def turn_finished(rasa_url: str, rasa_token: str, sender: str) -> bool:
     )
 
 
+def queued_tickets(outbox_url: str, sender: str) -> List[Optional[str]]:
+    """The sender's rows in the action servers' ticket outbox: each one's ticket number, None while queued.
+
+    ``outbox_url`` is a synchronous SQLAlchemy URL (``sqlite:///…``, ``postgresql://…``).
+    """
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(outbox_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sqlalchemy.text("SELECT ticket_number FROM pending_tickets WHERE sender_id = :sender"),
+                {"sender": sender},
+            ).all()
+    finally:
+        engine.dispose()
+    return [row[0] for row in rows]
+
+
+def wait_until_sent(outbox_url: str, sender: str, timeout: float = 60) -> List[str]:
+    """Wait until every queued ticket of ``sender`` has reached the desk (no action server sends it again
+    after that); returns their numbers."""
+    deadline = time.monotonic() + timeout
+    while True:
+        numbers = queued_tickets(outbox_url, sender)
+        if numbers and all(numbers):
+            return numbers  # type: ignore[return-value]
+        assert time.monotonic() < deadline, f"the outbox still holds the ticket of {sender}: {numbers}"
+        time.sleep(0.2)
+
+
 def start_desk(
     processes: "Processes", data_dir: Path, token: str, agent: Dict[str, str], env: Optional[Dict[str, str]] = None
 ) -> Dict[str, str]:

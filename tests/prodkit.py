@@ -8,22 +8,16 @@ servers, the desk) with ``deploy/prod.env`` and the test's ports and secrets.
 
 from __future__ import annotations
 
-import glob
 import json
 import os
-import pwd
-import shutil
-import signal
-import socket
 import subprocess
-import tempfile
-import time
 import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from private_servers import PrivatePostgres, PrivateRedis
 from processes import (
     ACTION_SERVER_TOKEN, CHAT_JWT_SECRET, DEMO_AGENT, KAKAO_SKILL_SECRET, REST_SERVICE_TOKEN, ROOT, Processes, free_port,
     http_json, tickets_of_sender, wait_http,
@@ -49,112 +43,6 @@ def read_procfile(path: Path) -> List[Tuple[str, str]]:
             name, command = line.split(":", 1)
             entries.append((name.strip(), command.strip()))
     return entries
-
-
-def port_open(port: int) -> bool:
-    """Whether something accepts TCP connections on 127.0.0.1:``port``."""
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def wait_port(port: int, timeout: float) -> None:
-    """Wait until 127.0.0.1:``port`` accepts connections."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if port_open(port):
-            return
-        time.sleep(0.2)
-    raise TimeoutError(f"nothing listens on port {port} after {timeout:.0f}s")
-
-
-class PrivatePostgres:
-    """A PostgreSQL cluster of our own in a temporary folder (trust auth, user postgres)."""
-
-    def __init__(self) -> None:
-        versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"), key=lambda p: int(p.split("/")[4]))
-        if not versions:
-            raise RuntimeError("PostgreSQL's server binaries are missing: run scripts/system-deps.sh")
-        self.bin = Path(versions[-1]).parent
-        self.port = free_port()
-        self.folder = Path(tempfile.mkdtemp(prefix="supportbot-pg-"))
-        self.data = self.folder / "data"
-        self.log = self.folder / "postgres.log"
-        self.user: Optional[str] = "postgres" if os.geteuid() == 0 else None
-        if self.user:
-            account = pwd.getpwnam(self.user)
-            os.chown(self.folder, account.pw_uid, account.pw_gid)
-        self._run([str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                   "--no-sync"])
-        self.process: Optional[subprocess.Popen] = None
-
-    def _run(self, args: List[str]) -> None:
-        completed = subprocess.run(args, user=self.user, capture_output=True, text=True, cwd=self.folder)
-        if completed.returncode != 0:
-            raise RuntimeError(f"{args[0]} failed: {completed.stderr}")
-
-    @property
-    def url(self) -> str:
-        """Base URL for the async drivers (append the database name)."""
-        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        """Start the server and wait until it accepts connections."""
-        log = open(self.log, "ab")
-        self.process = subprocess.Popen(
-            [str(self.bin / "postgres"), "-D", str(self.data), "-p", str(self.port), "-k", str(self.folder),
-             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"],
-            user=self.user, stdout=log, stderr=subprocess.STDOUT, cwd=self.folder, start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            ready = subprocess.run([str(self.bin / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port)],
-                                   capture_output=True)
-            if ready.returncode == 0:
-                return
-            if self.process.poll() is not None:
-                raise RuntimeError(f"postgres exited: {self.log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.2)
-        raise TimeoutError("postgres did not start")
-
-    def stop(self, immediate: bool = False) -> None:
-        """Stop the server: fast shutdown, or ``immediate`` (like a crash; recovery on next start)."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGQUIT if immediate else signal.SIGINT)
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(10)
-
-    def close(self) -> None:
-        """Stop the server and delete its files."""
-        self.stop()
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-class PrivateRedis:
-    """A Redis server of our own that keeps nothing on disk."""
-
-    def __init__(self, log_dir: Path) -> None:
-        self.port = free_port()
-        self.log = log_dir / "redis.log"
-        self.process: Optional[subprocess.Popen] = None
-
-    def start(self) -> None:
-        """Start the server and wait for its port."""
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=open(self.log, "ab"), stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        wait_port(self.port, 30)
-
-    def close(self) -> None:
-        """Stop the server."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
 
 
 class ProdStack:

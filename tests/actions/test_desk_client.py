@@ -8,7 +8,7 @@ from aiohttp import web
 from action_services import test_settings
 from actions.desk_client import DeskClient, DeskRejected, DeskUnavailable
 from contract.responses import DeliveryList, TicketOut
-from processes import free_port
+from local_servers import stand_in
 
 TICKET = {"category": "delay", "channel": "rest", "sender_id": "rest:contract-1", "summary": "배달이 늦어요",
           "transcript": [{"author": "customer", "text": "배달이 늦어요"}]}
@@ -50,19 +50,13 @@ async def test_an_answer_of_another_shape_counts_as_the_desk_failing(tmp_path):
     async def odd(_request: web.Request) -> web.Response:
         return web.json_response({"number": 7, "status": "fine"}, status=201)
 
-    app = web.Application()
-    app.router.add_post("/api/tickets", odd)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    client = DeskClient(test_settings(tmp_path, f"http://127.0.0.1:{port}"))
-    try:
-        with pytest.raises(DeskUnavailable, match="unexpected shape"):
-            await client.create_ticket(TICKET, "key-2")
-    finally:
-        await client.close()
-        await runner.cleanup()
+    async with stand_in([web.post("/api/tickets", odd)]) as url:
+        client = DeskClient(test_settings(tmp_path, url))
+        try:
+            with pytest.raises(DeskUnavailable, match="unexpected shape"):
+                await client.create_ticket(TICKET, "key-2")
+        finally:
+            await client.close()
 
 
 async def test_the_real_desk_answers_in_the_contracts_models(tmp_path, desk_server):

@@ -10,7 +10,6 @@ import pytest
 
 from actions.ownership_checks import OwnershipChecks, Reservation
 from actions.business_rules import load_business_rules as business_rules
-from pg_server import create_postgres_database, drop_postgres_database, postgres_reachable
 
 RULES = replace(business_rules(), failures_per_order=3, failures_per_client=5, verification_window=timedelta(minutes=60))
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
@@ -23,15 +22,11 @@ async def store(request, tmp_path):
         yield checks
         await checks.close()
         return
-    if not postgres_reachable():
-        pytest.skip("PostgreSQL on 127.0.0.1:5432 is not reachable")
-    name = create_postgres_database("checks_test")
-    checks = OwnershipChecks(f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}", RULES)
+    checks = OwnershipChecks(request.getfixturevalue("postgres_url"), RULES)
     try:
         yield checks
     finally:
         await checks.close()
-        drop_postgres_database(name)
 
 
 async def fail(store, order: str, client: str, now=NOW):

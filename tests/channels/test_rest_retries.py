@@ -16,12 +16,12 @@ from typing import Any, Dict, List, Optional
 import pytest
 from sanic import Sanic
 
-from channels.rest import ERROR_TEXT, IN_PROGRESS_TEXT, CheckedRestInput
+from channels.rest import CheckedRestInput
 from channels.rest_replay import ReplayMemory
 from channels.shared_memory import LocalMap
+from support import customer_texts as say
 
 Sanic.test_mode = True
-REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 class CountingRasa:
@@ -90,15 +90,38 @@ async def test_new_ids_and_other_senders_are_new_messages(app, fake):
     assert len(fake.received) == 4
 
 
-async def test_a_retry_during_the_first_request_waits_for_its_answer(app, fake):
+async def until(condition) -> None:
+    """Return once ``condition()`` holds (callers bound the wait with ``asyncio.wait_for``)."""
+    while not condition():
+        await asyncio.sleep(0.01)
+
+
+class WatchedAnswers(LocalMap):
+    """The replay's answer map, counting the looks for an answer (a waiting retry looks again and again)."""
+
+    def __init__(self) -> None:
+        super().__init__(ttl=600)
+        self.looks = 0
+
+    async def get(self, key: str):
+        self.looks += 1
+        return await super().get(key)
+
+
+async def test_a_retry_during_the_first_request_waits_for_its_answer(fake):
+    answers = WatchedAnswers()
+    channel = CheckedRestInput()
+    channel._replay = ReplayMemory(answers, LocalMap(ttl=120))
+    app = mount(fake, channel)
     fake.gate = asyncio.Event()
     body = {"sender": "c-4", "message": "결제가 두 번 됐어요", "message_id": "m-1"}
     first = asyncio.ensure_future(post(app, body))
+    await asyncio.wait_for(until(lambda: fake.received), 10)
+    looks_of_the_first = answers.looks
     retry = asyncio.ensure_future(post(app, body))
-    while not fake.received:
-        await asyncio.sleep(0.01)
-    await asyncio.sleep(0.3)  # the retry is waiting now, not handled
-    assert len(fake.received) == 1 and not retry.done()
+    # the retry found the id taken and looked for the answer twice more
+    await asyncio.wait_for(until(lambda: answers.looks >= looks_of_the_first + 3), 10)
+    assert len(fake.received) == 1 and not retry.done(), "the retry waits, it is not handled"
     fake.gate.set()
     answers = await asyncio.wait_for(asyncio.gather(first, retry), 10)
     assert [texts(a) for a in answers] == [["답변 1"], ["답변 1"]]
@@ -111,7 +134,7 @@ async def test_a_retry_of_a_request_that_failed_in_the_bot_is_handled(app, fake,
     fake.fail_next = failure
     body = {"sender": "c-5", "message": "음식이 식었어요", "message_id": "m-1"}
     failed = await post(app, body)
-    assert texts(failed) == [ERROR_TEXT]
+    assert texts(failed) == [say.TRY_AGAIN_LATER]
     retried = await post(app, body)
     assert texts(retried) == ["답변 2"], "the failure was not remembered as the answer"
     assert texts(await post(app, body)) == ["답변 2"]
@@ -132,7 +155,7 @@ async def test_a_first_request_still_running_after_the_wait_is_a_409():
     while not fake.received:
         await asyncio.sleep(0.01)
     busy = await post(app, body)
-    assert busy.status == 409 and busy.json == {"error": "in_progress", "message": IN_PROGRESS_TEXT}
+    assert busy.status == 409 and busy.json == {"error": "in_progress", "message": say.SAME_MESSAGE_IN_PROGRESS}
     fake.gate.set()
     assert texts(await asyncio.wait_for(first, 10)) == ["답변 1"]
     assert texts(await post(app, body)) == ["답변 1"]
@@ -185,8 +208,8 @@ async def test_message_id_cannot_be_combined_with_streaming(app, fake):
     assert fake.received == []
 
 
-async def test_two_rasa_servers_sharing_redis_answer_a_retry_once(monkeypatch):
-    monkeypatch.setenv("CHANNEL_REDIS_URL", REDIS_URL)
+async def test_two_rasa_servers_sharing_redis_answer_a_retry_once(monkeypatch, redis_url):
+    monkeypatch.setenv("CHANNEL_REDIS_URL", redis_url)
     fake_one, fake_two = CountingRasa(), CountingRasa()
     one, two = mount(fake_one), mount(fake_two)
     body = {"sender": f"c-{uuid.uuid4().hex}", "message": "배달이 너무 늦어요", "message_id": "m-1"}

@@ -5,7 +5,7 @@ The routes come from ``desk.openapi.build_document(app)``, so a new route is cov
 real app on a fresh SQLite copy with a ticket, a photo, a delivery, an agent and a
 chat token in place; after every refused request the row count of every table and
 the photo folder are unchanged. The values a database cannot store (NUL, integers
-beyond 64 bits) are also sent to the desk on PostgreSQL when it is reachable.
+beyond 64 bits) are also sent to the desk on the session's own PostgreSQL.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from desk.attachments.images import MAX_BYTES
 from desk.openapi import build_document
 from desk.ratelimit import Rate, RateLimitSettings
 from deskkit import AGENT_EMAIL, TICKET, make_agent, sign_in, unstarted_desk
-from pg_server import create_postgres_database, drop_postgres_database, postgres_reachable
 from support.customer_tokens import issue
 
 CHAT_SECRET = "bad-input-chat-secret-0123456789"
@@ -466,17 +465,11 @@ async def test_hostile_file_names_do_not_matter(world):
 
 
 @pytest.fixture
-def pg_settings(settings) -> Iterator:
-    if not postgres_reachable():
-        pytest.skip("PostgreSQL at 127.0.0.1:5432 is not reachable")
-    pytest.importorskip("asyncpg")
+def pg_settings(settings, postgres_url) -> Iterator:
     from desk.migrate import upgrade
 
-    name = create_postgres_database()
-    url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    upgrade(url)
-    yield dataclasses.replace(settings, database_url=url)
-    drop_postgres_database(name)
+    upgrade(postgres_url)
+    yield dataclasses.replace(settings, database_url=postgres_url)
 
 
 @pytest.mark.parametrize("method, path", JSON_OPERATIONS, ids=OPERATION_IDS)

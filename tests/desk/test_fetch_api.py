@@ -8,6 +8,7 @@ import pytest
 from aiohttp import web
 
 from deskkit import create_ticket, gps_jpeg, image_bytes, opened
+from local_servers import stand_in
 from desk.attachments import views as attachment_views
 from desk.attachments.images import MAX_BYTES
 
@@ -43,24 +44,17 @@ async def _html(_request):
 
 
 @pytest.fixture
-async def image_host(unused_tcp_port):
-    app = web.Application()
-    app.add_routes(
-        [
-            web.get("/photo.jpg", _photo),
-            web.get("/endless", _endless),
-            web.get("/huge", _declared_huge),
-            web.get("/slow", _slow),
-            web.get("/redirect", _redirect),
-            web.get("/page", _html),
-        ]
-    )
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", unused_tcp_port)
-    await site.start()
-    yield f"http://127.0.0.1:{unused_tcp_port}"
-    await runner.cleanup()
+async def image_host():
+    routes = [
+        web.get("/photo.jpg", _photo),
+        web.get("/endless", _endless),
+        web.get("/huge", _declared_huge),
+        web.get("/slow", _slow),
+        web.get("/redirect", _redirect),
+        web.get("/page", _html),
+    ]
+    async with stand_in(routes) as url:
+        yield url
 
 
 async def fetch(app, headers, body):

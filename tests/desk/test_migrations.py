@@ -1,12 +1,10 @@
-"""Alembic migrations go up and down on SQLite, and on PostgreSQL when it is reachable."""
+"""Alembic migrations go up and down on SQLite and on PostgreSQL (the session's own server)."""
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 from alembic import command
 
-from pg_server import create_postgres_database, drop_postgres_database, postgres_reachable
 from desk.db import sync_url
 from desk.migrate import alembic_config, upgrade
 from desk.models import Base
@@ -50,11 +48,6 @@ def test_sqlite_migrations_round_trip(tmp_path):
     _round_trip(f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}")
 
 
-@pytest.mark.skipif(not postgres_reachable(), reason="PostgreSQL at 127.0.0.1:5432 is not reachable")
-def test_postgres_migrations_round_trip():
+def test_postgres_migrations_round_trip(postgres_url):
     # Migrations run with the synchronous psycopg2 driver, so no async driver is needed here.
-    name = create_postgres_database()
-    try:
-        _round_trip(f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}")
-    finally:
-        drop_postgres_database(name)
+    _round_trip(postgres_url)

@@ -12,7 +12,7 @@ answer must match the status codes, content types and schemas the document
 promises, and the desk must log no unhandled error.
 
 ``FUZZ_EXAMPLES`` (default 25) sets the examples per operation and method;
-``FUZZ_POSTGRES=1`` runs the desk on a fresh PostgreSQL database (127.0.0.1:5432)
+``FUZZ_POSTGRES=1`` runs the desk on a fresh database of the session's own PostgreSQL
 instead of SQLite.
 """
 
@@ -38,7 +38,6 @@ from schemathesis.checks import (
 )
 
 from deskkit import TICKET, image_bytes
-from pg_server import create_postgres_database, drop_postgres_database
 from processes import CHAT_JWT_SECRET, http_json, start_desk
 
 TOKEN = "fuzz-service-token-0123456789"
@@ -68,12 +67,13 @@ PATH_OBJECTS = {"number": "ticket", "attachment_id": "photo", "delivery_id": "de
 
 
 @pytest.fixture(scope="module")
-def fuzz_desk(processes, tmp_path_factory) -> Iterator[Dict[str, str]]:
+def fuzz_desk(request, processes, tmp_path_factory) -> Iterator[Dict[str, str]]:
     """A real desk with a signed-in agent, a chat token, a ticket, a photo and a delivery to find."""
     data_dir = tmp_path_factory.mktemp("fuzz-desk")
-    database = create_postgres_database() if os.environ.get("FUZZ_POSTGRES") == "1" else None
+    postgres = request.getfixturevalue("postgres") if os.environ.get("FUZZ_POSTGRES") == "1" else None
+    database = postgres.create_database("fuzz") if postgres else None
     desk = start_desk(processes, data_dir, TOKEN, AGENT, {
-        **({"DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{database}"} if database else {}),
+        **({"DATABASE_URL": f"postgresql://postgres@127.0.0.1:{postgres.port}/{database}"} if postgres else {}),
         "CHAT_JWT_SECRET": CHAT_JWT_SECRET,
         "CHAT_DEMO_TOKENS": "true",
         **{f"DESK_RATE_{which}": "off" for which in ("LOGIN_IP", "LOGIN_ACCOUNT", "CHAT", "UPLOADS")},
@@ -95,8 +95,8 @@ def fuzz_desk(processes, tmp_path_factory) -> Iterator[Dict[str, str]]:
     )
     yield {"url": url, "cookie": cookie, "chat_token": chat["token"], "ticket": ticket["number"]}
     processes.stop(name)
-    if database:
-        drop_postgres_database(database)
+    if postgres:
+        postgres.drop_database(database)
     errors = sorted({line for line in processes.log(name).splitlines() if "unhandled error" in line})
     assert not errors, "the desk logged unhandled errors:\n" + "\n".join(errors)
 

@@ -1,37 +1,23 @@
-"""The desk's API on PostgreSQL (needs the async driver asyncpg and the server at 127.0.0.1:5432)."""
+"""The desk's API on PostgreSQL (the session's own server, through the async driver asyncpg)."""
 
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 
 import pytest
 
-from desk.tickets.operations import RESOLVED_NOTICE
 from deskkit import TICKET, create_ticket, image_bytes, make_agent, sign_in, upload
-from pg_server import create_postgres_database, drop_postgres_database, postgres_reachable
 from desk.app import create_app
 from desk.config import DeskSettings
 from desk.migrate import upgrade
+from support import customer_texts as say
 
 TOKEN = "test-token-0123456789abcdef"
 
-pytestmark = [
-    pytest.mark.skipif(
-        importlib.util.find_spec("asyncpg") is None,
-        reason="asyncpg is not installed: add it to requirements.in to run the desk tests on PostgreSQL",
-    ),
-    pytest.mark.skipif(not postgres_reachable(), reason="PostgreSQL at 127.0.0.1:5432 is not reachable"),
-]
-
-
 @pytest.fixture
-def pg_settings(tmp_path):
-    name = create_postgres_database()
-    url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    upgrade(url)
-    yield DeskSettings(database_url=url, service_token=TOKEN, storage_dir=tmp_path / "uploads")
-    drop_postgres_database(name)
+def pg_settings(tmp_path, postgres_url):
+    upgrade(postgres_url)
+    yield DeskSettings(database_url=postgres_url, service_token=TOKEN, storage_dir=tmp_path / "uploads")
 
 
 @pytest.fixture
@@ -77,5 +63,5 @@ async def test_full_ticket_life_on_postgres(pg_app, pg_settings, pg_auth):
     _, pending = await pg_app.asgi_client.get("/api/deliveries/pending", headers=pg_auth)
     assert [(d["kind"], d["text"]) for d in pending.json["deliveries"]] == [
         ("reply", "확인했습니다"),
-        ("resolved", RESOLVED_NOTICE),
+        ("resolved", say.TICKET_RESOLVED),
     ]

@@ -22,10 +22,11 @@ from typing import Dict, List, Optional, Tuple
 
 import pytest
 
-from channels.customer_input import MAX_TEXT
 from bad_input import MESSAGES, REST_BODIES, BadMessage
-from conversation import Conversation
+from bot_texts import NOT_UNDERSTOOD, apology_in
 from browser import open_ticket_in_console
+from contract.vocabulary import MAX_MESSAGE as MAX_TEXT
+from conversation import Conversation
 from processes import DEMO_AGENT, KAKAO_SKILL_SECRET, http_json, tickets_of_sender
 
 pytestmark = pytest.mark.e2e
@@ -51,15 +52,21 @@ def say(stack: Dict[str, str], sender: str, text: str) -> Tuple[int, object]:
     return http_json("POST", f"{stack['rasa_url']}/webhooks/rest/webhook", {"sender": sender, "message": text})
 
 
-def polite_problem(status: int, answers) -> Optional[str]:
-    """None when ``answers`` is a 200 with at least one polite Korean sentence; else what is wrong."""
+def polite_problem(status: int, answers, understood: bool = False) -> Optional[str]:
+    """None when ``answers`` is a 200 with a polite Korean answer that is no failure apology (and, with
+    ``understood``, not the "I did not understand" fallback either); else what is wrong."""
     if status != 200:
         return f"status {status}: {str(answers)[:200]}"
     if not isinstance(answers, list) or not answers:
         return "silence: no answer at all"
-    texts = " / ".join(str(answer.get("text") or "") for answer in answers if isinstance(answer, dict))
+    said = [str(answer.get("text") or "") for answer in answers if isinstance(answer, dict)]
+    texts = " / ".join(said)
     if not HANGUL.search(texts) or not POLITE.search(texts):
         return f"not a polite Korean reply: {texts[:200]!r}"
+    if apology_in(said):
+        return f"the bot's own failure apology, not an answer: {apology_in(said)!r}"
+    if understood and any(text in NOT_UNDERSTOOD for text in said):
+        return f"an ordinary message was not understood: {texts[:200]!r}"
     return None
 
 
@@ -79,7 +86,7 @@ def check_message(stack: Dict[str, str], case: BadMessage) -> List[str]:
     if why:
         problems.append(f"{case.name}: {why}")
     status, answers = say(stack, sender, ORDINARY)
-    why = polite_problem(status, answers)
+    why = polite_problem(status, answers, understood=True)
     if why:
         problems.append(f"{case.name}, then {ORDINARY!r}: {why}")
     return problems
@@ -109,7 +116,7 @@ def test_bad_rest_bodies_get_a_4xx_or_a_polite_reply(stack):
             problems.append(f"{name}: {why}")
     assert problems == [], "\n".join(problems)
     status, answers = say(stack, f"after-bad-bodies-{uuid.uuid4().hex[:6]}", ORDINARY)
-    assert polite_problem(status, answers) is None, answers
+    assert polite_problem(status, answers, understood=True) is None, answers
 
 
 def kakao_problem(stack: Dict[str, str], case: BadMessage) -> Optional[str]:
@@ -123,9 +130,12 @@ def kakao_problem(stack: Dict[str, str], case: BadMessage) -> Optional[str]:
         return None if status == 400 else f"{case.name}: expected 400, got {status} {str(answer)[:120]}"
     if status != 200 or answer.get("version") != "2.0":
         return f"{case.name}: {status} {str(answer)[:200]}"
-    texts = " / ".join(output["simpleText"]["text"] for output in answer["template"]["outputs"])
+    said = [output["simpleText"]["text"] for output in answer["template"]["outputs"] if "simpleText" in output]
+    texts = " / ".join(said)
     if not HANGUL.search(texts) or not POLITE.search(texts):
         return f"{case.name}: not a polite Korean reply: {texts[:200]!r}"
+    if apology_in(said):
+        return f"{case.name}: the bot's own failure apology, not an answer: {apology_in(said)!r}"
     return None
 
 
@@ -137,7 +147,7 @@ def test_every_bad_message_over_kakaotalk_gets_a_polite_answer_or_a_400(stack):
 
 def test_everything_still_answers(stack):
     status, answers = say(stack, f"still-{uuid.uuid4().hex[:6]}", "안녕하세요")
-    assert polite_problem(status, answers) is None, answers
+    assert polite_problem(status, answers, understood=True) is None, answers
     for url in (f"{stack['action_url']}/health", f"{stack['desk_url']}/health"):
         with urllib.request.urlopen(url, timeout=10) as response:
             assert response.status == 200
@@ -191,8 +201,21 @@ def test_unstorable_and_huge_messages_still_let_the_customer_reach_a_person(stac
                                headers={"Authorization": f"Bearer {stack['token']}"})
     customer = [line["text"] for line in detail["transcript"] if line["author"] == "customer"]
     assert "배달이 너무 늦어요" in customer and "\ufffd 음식이 \ufffd 이상해요" in customer
-    assert all(len(line) <= 5000 for line in customer)
+    assert all(len(line) <= MAX_TEXT for line in customer), "each line as the customer could send it"
 
 
 def post_raw_json(stack: Dict[str, str], body: dict):
     return http_json("POST", f"{stack['rasa_url']}/webhooks/rest/webhook", body)
+
+
+def test_the_oracle_tells_an_answer_from_an_apology():
+    """A bot failing on every message must fail this module: its apologies are polite Korean too."""
+    from bot_texts import FAILURE_APOLOGIES
+
+    assert len(FAILURE_APOLOGIES) >= 5
+    for apology in FAILURE_APOLOGIES:
+        assert polite_problem(200, [{"text": apology}]) is not None, apology
+    fallback = next(iter(NOT_UNDERSTOOD))
+    assert polite_problem(200, [{"text": fallback}]) is None, "a weird message may be not understood"
+    assert polite_problem(200, [{"text": fallback}], understood=True) is not None
+    assert polite_problem(200, [{"text": "주문번호를 알려 주시겠어요?"}], understood=True) is None

@@ -8,7 +8,7 @@ import urllib.error
 import urllib.request
 
 from processes import free_port, http_json
-from prodkit import wait_port
+from private_servers import wait_port
 
 
 def status_of(request: urllib.request.Request) -> tuple:

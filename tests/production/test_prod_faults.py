@@ -10,6 +10,7 @@ import threading
 import time
 from typing import Dict, List
 
+from processes import wait_until_sent
 from prodkit import new_sender, say, texts, ticket_detail, tickets_of
 
 TICKET = "T-"
@@ -105,15 +106,12 @@ def test_desk_down_at_handoff_keeps_the_ticket_and_creates_it_exactly_once(prod)
     finally:
         prod.start("desk")
         prod.wait_ready("desk")
-    # both action servers flush the shared outbox every few seconds; the idempotency key keeps it one ticket
-    deadline = time.monotonic() + 60
-    found: List[dict] = []
-    while time.monotonic() < deadline and not found:
-        found = tickets_of(prod, sender)
-        time.sleep(1)
-    assert len(found) == 1, found
-    time.sleep(12)  # two more flush rounds of both action servers
-    assert len(tickets_of(prod, sender)) == 1, "created exactly once"
+    # both action servers flush the shared outbox every few seconds; the idempotency key keeps it one ticket,
+    # and once the outbox row holds its number no server sends it again
+    outbox = prod.env["TICKET_OUTBOX_URL"].replace("+asyncpg", "")
+    [number] = wait_until_sent(outbox, sender)
+    found = tickets_of(prod, sender)
+    assert [ticket["number"] for ticket in found] == [number], "created exactly once"
     lines = [l["text"] for l in ticket_detail(prod, found[0]["number"])["transcript"] if l["author"] == "customer"]
     assert "언제 연락 와요?" in lines, "what the customer wrote meanwhile joined the ticket"
 
@@ -132,14 +130,23 @@ def test_postgresql_restart_during_traffic_is_ridden_out(prod):
             index += 1
             time.sleep(0.3)
 
+    def answered_turns() -> int:
+        return min(len(statuses) for statuses in results.values())
+
+    def wait_for_turns(count: int) -> None:
+        deadline = time.monotonic() + 120
+        while answered_turns() < count:
+            assert time.monotonic() < deadline, f"the customers got no answers: {results}"
+            time.sleep(0.1)
+
     threads = [threading.Thread(target=chat, args=(s,)) for s in senders]
     for thread in threads:
         thread.start()
-    time.sleep(3)
+    wait_for_turns(1)  # every customer is mid-conversation
     prod.pg.stop(immediate=True)  # like a crash: connections cut, recovery on start
-    time.sleep(3)
+    time.sleep(3)  # the outage lasts 3 seconds while the customers go on writing
     prod.pg.start()
-    time.sleep(5)
+    wait_for_turns(answered_turns() + 2)  # every customer got two more answers from the recovered database
     stop.set()
     for thread in threads:
         thread.join(180)

@@ -8,7 +8,6 @@ importing :mod:`runtime`).
 from __future__ import annotations
 
 import asyncio
-import socket
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 import runtime  # noqa: F401 - Rasa's import of the package installs the patches
+from local_servers import stand_in
+from processes import free_port
 from runtime import rasa_patches
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,12 +61,6 @@ def test_this_rasa_is_the_one_the_patches_were_written_for():
 # -- 1. the action guard ----------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def tracker() -> DialogueStateTracker:
     return DialogueStateTracker.from_events("rest:guard", [UserUttered("배달이 너무 늦어요", {"name": "delay"})])
 
@@ -93,16 +88,8 @@ async def test_a_hanging_action_server_is_cut_off(monkeypatch):
         return web.json_response({})
 
     monkeypatch.setenv("ACTION_CALL_TIMEOUT", "0.5")
-    app = web.Application()
-    app.router.add_post("/webhook", hang)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        events = await asyncio.wait_for(run_against(f"http://127.0.0.1:{port}/webhook"), 10)
-    finally:
-        await runner.cleanup()
+    async with stand_in([web.post("/webhook", hang)]) as url:
+        events = await asyncio.wait_for(run_against(f"{url}/webhook"), 10)
     assert [type(event) for event in events] == [BotUttered]
 
 

@@ -15,7 +15,6 @@ from rasa.utils.endpoints import EndpointConfig
 
 from runtime.tracker_retention import main, prune
 from runtime.tracker_store import ResilientSQLTrackerStore
-from pg_server import create_postgres_database, drop_postgres_database, postgres_reachable
 
 DAY = 86400.0
 NOW = time.time()
@@ -50,15 +49,14 @@ def store(request, tmp_path: Path) -> Iterator[ResilientSQLTrackerStore]:
     if request.param == "sqlite":
         yield ResilientSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"))
         return
-    if not postgres_reachable():
-        pytest.skip("PostgreSQL at 127.0.0.1:5432 is not reachable")
-    name = create_postgres_database("tracker_retention")
+    postgres = request.getfixturevalue("postgres")
+    name = postgres.create_database("tracker_retention")
     store = ResilientSQLTrackerStore(
-        Domain.empty(), dialect="postgresql", host="127.0.0.1", port=5432, username="postgres", db=name
+        Domain.empty(), dialect="postgresql", host="127.0.0.1", port=postgres.port, username="postgres", db=name
     )
     yield store
     store.engine.dispose()
-    drop_postgres_database(name)
+    postgres.drop_database(name)
 
 
 async def test_only_conversations_idle_past_the_period_are_deleted_whole(store):
@@ -145,7 +143,7 @@ async def test_the_command_reads_the_production_style_settings(store, tmp_path, 
         endpoints.write_text(
             "tracker_store:\n  type: runtime.tracker_store.ResilientSQLTrackerStore\n  dialect: postgresql\n"
             f"  url: {url.host}\n  port: {url.port}\n  username: {url.username}\n  password_env: TEST_PG_PASSWORD\n"
-            f"  db: {url.database}\n  login_db: test\n"
+            f"  db: {url.database}\n  login_db: postgres\n"
         )
     await fill(store)
     assert main(["--days", "30", "--endpoints", str(endpoints)]) == 0
