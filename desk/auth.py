@@ -69,48 +69,31 @@ async def _signed_in_agent(request: Request):
         return await agent_for_token(session, token)
 
 
-def require_service_token(handler: Handler) -> Handler:
-    """Reject a request whose ``Authorization: Bearer`` token is not the service token."""
+def _requiring(service: bool, agent: bool, refusal: str, security: str) -> Callable[[Handler], Handler]:
+    """A decorator that lets a request through with the service token (when ``service``) or an
+    agent's session (when ``agent``), and refuses anything else with 401 and ``refusal``."""
 
-    @wraps(handler)
-    async def wrapper(request: Request, *args, **kwargs) -> HTTPResponse:
-        if not _has_service_token(request):
-            raise ApiError(401, "unauthorized", "A valid service token is required.")
-        request.ctx.service, request.ctx.agent = True, None
-        return await handler(request, *args, **kwargs)
+    def decorate(handler: Handler) -> Handler:
+        @wraps(handler)
+        async def wrapper(request: Request, *args, **kwargs) -> HTTPResponse:
+            if service and _has_service_token(request):
+                request.ctx.service, request.ctx.agent = True, None
+            else:
+                signed_in = await _signed_in_agent(request) if agent else None
+                if signed_in is None:
+                    raise ApiError(401, "unauthorized", refusal)
+                request.ctx.service, request.ctx.agent = False, signed_in
+            return await handler(request, *args, **kwargs)
 
-    secured_by(wrapper, SERVICE)
-    return wrapper
+        secured_by(wrapper, security)
+        return wrapper
 
-
-def require_agent(handler: Handler) -> Handler:
-    """Reject a request without the session cookie of a signed-in agent."""
-
-    @wraps(handler)
-    async def wrapper(request: Request, *args, **kwargs) -> HTTPResponse:
-        agent = await _signed_in_agent(request)
-        if agent is None:
-            raise ApiError(401, "unauthorized", "Sign in as an agent first.")
-        request.ctx.service, request.ctx.agent = False, agent
-        return await handler(request, *args, **kwargs)
-
-    secured_by(wrapper, AGENT)
-    return wrapper
+    return decorate
 
 
-def require_agent_or_service(handler: Handler) -> Handler:
-    """Accept either the service token or a signed-in agent's session."""
-
-    @wraps(handler)
-    async def wrapper(request: Request, *args, **kwargs) -> HTTPResponse:
-        if _has_service_token(request):
-            request.ctx.service, request.ctx.agent = True, None
-        else:
-            agent = await _signed_in_agent(request)
-            if agent is None:
-                raise ApiError(401, "unauthorized", "A service token or an agent session is required.")
-            request.ctx.service, request.ctx.agent = False, agent
-        return await handler(request, *args, **kwargs)
-
-    secured_by(wrapper, SERVICE_OR_AGENT)
-    return wrapper
+require_service_token = _requiring(True, False, "A valid service token is required.", SERVICE)
+require_service_token.__doc__ = "Reject a request whose ``Authorization: Bearer`` token is not the service token."
+require_agent = _requiring(False, True, "Sign in as an agent first.", AGENT)
+require_agent.__doc__ = "Reject a request without the session cookie of a signed-in agent."
+require_agent_or_service = _requiring(True, True, "A service token or an agent session is required.", SERVICE_OR_AGENT)
+require_agent_or_service.__doc__ = "Accept either the service token or a signed-in agent's session."
