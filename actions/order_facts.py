@@ -7,7 +7,9 @@ from datetime import datetime
 from typing import Optional, Tuple
 
 from actions.business_rules import BusinessRules
-from orders.model import Order, Payment
+from orders.model import (
+    ACCEPTED, CANCELLED, COOKING, DELIVERED, ON_THE_WAY, PAYMENT_CANCELLED, REFUNDED, Order, Payment,
+)
 from support import customer_texts as say
 
 
@@ -30,6 +32,13 @@ def won(amount: int) -> str:
     return say.WON.format(amount=amount)
 
 
+# what the customer is told an open status means
+STATUS_EXPLANATIONS = {
+    ACCEPTED: say.ACCEPTED_EXPLAINED,
+    COOKING: say.COOKING_EXPLAINED,
+    ON_THE_WAY: say.ON_THE_WAY_EXPLAINED,
+}
+
 @dataclass(frozen=True)
 class DelayFacts:
     """An order's delivery state as the bot explains it."""
@@ -45,8 +54,8 @@ class DelayFacts:
 
 def delay_facts(order: Order, now: datetime, rules: BusinessRules) -> DelayFacts:
     """Is the order late, by how much, and which remedies its status allows."""
-    delivered = order.status == "배달완료"
-    cancelled = order.status == "취소"
+    delivered = order.status == DELIVERED
+    cancelled = order.status == CANCELLED
     minutes_to_eta = None
     late = False
     minutes_late = 0
@@ -72,7 +81,7 @@ def delay_message(order: Order, facts: DelayFacts, now: datetime, rules: Busines
         when = clock(order.delivered_at, rules) if order.delivered_at else say.ORDER_DELIVERED_JUST_NOW
         return say.ORDER_DELIVERED.format(store=order.store_name, when=when)
     status = say.ORDER_STATUS.format(
-        store=order.store_name, status=order.status, explanation=say.STATUS_EXPLANATIONS.get(order.status, "")
+        store=order.store_name, status=order.status, explanation=STATUS_EXPLANATIONS.get(order.status, "")
     )
     if order.estimated_arrival is None:
         return status
@@ -106,8 +115,8 @@ def payment_findings(order: Order) -> PaymentFindings:
     double = len(approved) >= 2 and len(set(amounts)) < len(amounts)
     return PaymentFindings(
         double_charge=double,
-        charged_no_order=order.status == "취소" and bool(approved),
-        refunded=tuple(p for p in order.payments if p.state in ("refunded", "cancelled")),
+        charged_no_order=order.status == CANCELLED and bool(approved),
+        refunded=tuple(p for p in order.payments if p.state in (REFUNDED, PAYMENT_CANCELLED)),
         approved_total=sum(amounts),
     )
 
@@ -124,7 +133,7 @@ def payment_message(order: Order, findings: PaymentFindings, rules: BusinessRule
         return say.PAYMENT_CHARGED_NO_ORDER.format(amount=won(findings.approved_total))
     if findings.refunded:
         payment = findings.refunded[-1]
-        kind = say.PAYMENT_REFUNDED if payment.state == "refunded" else say.PAYMENT_CANCELLED
+        kind = say.PAYMENT_REFUNDED if payment.state == REFUNDED else say.PAYMENT_CANCELLED
         when = day_and_clock(payment.settled_at, rules) if payment.settled_at else say.PAYMENT_SETTLED_RECENTLY
         return say.PAYMENT_SETTLED.format(amount=won(payment.amount), when=when, kind=kind)
     charges = ", ".join(

@@ -6,8 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Optional, Tuple
 
-STATUSES = ("접수", "조리중", "배달중", "배달완료", "취소")
-PAYMENT_STATES = ("approved", "cancelled", "refunded")
+# an order's status, as the app shows it
+ACCEPTED, COOKING, ON_THE_WAY, DELIVERED, CANCELLED = "접수", "조리중", "배달중", "배달완료", "취소"
+STATUSES = (ACCEPTED, COOKING, ON_THE_WAY, DELIVERED, CANCELLED)
+# a payment's state
+APPROVED, PAYMENT_CANCELLED, REFUNDED = "approved", "cancelled", "refunded"
+PAYMENT_STATES = (APPROVED, PAYMENT_CANCELLED, REFUNDED)
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ class Order:
     @property
     def approved_payments(self) -> Tuple[Payment, ...]:
         """Payments whose money is still taken."""
-        return tuple(p for p in self.payments if p.state == "approved")
+        return tuple(p for p in self.payments if p.state == APPROVED)
 
     def phone_last4(self) -> str:
         """The last four digits of the customer's phone number."""

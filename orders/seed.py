@@ -69,9 +69,34 @@ def _require(mapping: Dict[str, Any], key: str, where: str) -> Any:
     return mapping[key]
 
 
+def _whole_number(value: Any, what: str, where: str) -> int:
+    """``value`` as a non-negative integer (``20000``, ``"20000"``), else a SeedError naming the place."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+        raise SeedError(f"{where}: {what} must be a whole number of won or pieces, not {value!r}")
+    return int(value)
+
+
+def _item(raw: Any, where: str) -> OrderItem:
+    name = _require(raw, "name", where)
+    return OrderItem(
+        name=str(name),
+        quantity=_whole_number(raw.get("quantity", 1), "quantity", where),
+        price=_whole_number(raw.get("price", 0), "price", where),
+    )
+
+
+def _list(raw: Dict[str, Any], key: str, where: str) -> List[Any]:
+    value = raw.get(key) or []
+    if not isinstance(value, list):
+        raise SeedError(f"{where}: '{key}' must be a list")
+    return value
+
+
 def parse_order(raw: Dict[str, Any], now: datetime, index: int) -> Order:
     """One order from its YAML mapping, validated."""
     where = f"orders[{index}]"
+    if not isinstance(raw, dict):
+        raise SeedError(f"{where}: each order must be a mapping")
     number = str(_require(raw, "number", where))
     if not is_canonical(number):
         raise SeedError(f"{where}: number {number!r} is not in the form ORD-YYMMDD-NNNN")
@@ -82,17 +107,18 @@ def parse_order(raw: Dict[str, Any], now: datetime, index: int) -> Order:
     customer = _require(raw, "customer", where)
     store = _require(raw, "store", where)
     payments = []
-    for i, p in enumerate(raw.get("payments") or []):
-        state = _require(p, "state", f"{where} payments[{i}]")
+    for i, p in enumerate(_list(raw, "payments", where)):
+        at = f"{where} payments[{i}]"
+        state = _require(p, "state", at)
         if state not in PAYMENT_STATES:
-            raise SeedError(f"{where} payments[{i}]: state must be one of {', '.join(PAYMENT_STATES)}")
+            raise SeedError(f"{at}: state must be one of {', '.join(PAYMENT_STATES)}")
         payments.append(
             Payment(
-                method=str(_require(p, "method", f"{where} payments[{i}]")),
-                amount=int(_require(p, "amount", f"{where} payments[{i}]")),
-                approved_at=parse_when(_require(p, "approved_at", f"{where} payments[{i}]"), now, where),
+                method=str(_require(p, "method", at)),
+                amount=_whole_number(_require(p, "amount", at), "amount", at),
+                approved_at=parse_when(_require(p, "approved_at", at), now, at),
                 state=state,
-                settled_at=parse_when(p.get("settled_at"), now, where),
+                settled_at=parse_when(p.get("settled_at"), now, at),
             )
         )
     return Order(
@@ -107,10 +133,7 @@ def parse_order(raw: Dict[str, Any], now: datetime, index: int) -> Order:
         estimated_arrival=parse_when(raw.get("estimated_arrival"), now, where),
         delivered_at=parse_when(raw.get("delivered_at"), now, where),
         address=str(_require(raw, "address", where)),
-        items=tuple(
-            OrderItem(name=str(i["name"]), quantity=int(i.get("quantity", 1)), price=int(i.get("price", 0)))
-            for i in raw.get("items") or []
-        ),
+        items=tuple(_item(item, f"{where} items[{i}]") for i, item in enumerate(_list(raw, "items", where))),
         payments=tuple(payments),
     )
 

@@ -16,11 +16,10 @@ ORDER_CANCELLED = "{store} 주문은 취소된 주문이에요."
 ORDER_DELIVERED = "{store} 주문은 {when}에 배달완료로 표시돼 있어요."
 ORDER_DELIVERED_JUST_NOW = "조금 전"
 ORDER_STATUS = "{store} 주문은 지금 '{status}' 상태예요. {explanation}."
-STATUS_EXPLANATIONS: Dict[str, str] = {
-    "접수": "가게에서 주문을 접수했고 아직 라이더가 배정되지 않았어요",
-    "조리중": "가게에서 음식을 조리하고 있어요",
-    "배달중": "라이더가 음식을 배달하고 있어요",
-}
+# what each open status means (the statuses are orders/model.py's)
+ACCEPTED_EXPLAINED = "가게에서 주문을 접수했고 아직 라이더가 배정되지 않았어요"
+COOKING_EXPLAINED = "가게에서 음식을 조리하고 있어요"
+ON_THE_WAY_EXPLAINED = "라이더가 음식을 배달하고 있어요"
 ORDER_LATE = "{status} 예상 도착 시간({eta})보다 {minutes}분 늦어지고 있어요. 정말 죄송해요."
 ORDER_ON_TIME = "{status} 예상 도착 시간은 {eta}이에요. 약 {minutes}분 남았어요."
 ORDER_ALMOST_DUE = "{status} 예상 도착 시간({eta})이 거의 다 됐어요. 조금만 더 기다려 주세요."
