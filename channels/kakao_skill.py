@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional
 
 from contract.requests import fetchable_url
+from contract.vocabulary import MAX_MESSAGE
 from support import customer_texts as say
 from support.coded_errors import CodedError
 from support.conversation_ids import MAX_LOCAL_ID
 
 MAX_BODY_BYTES = 256 * 1024
-MAX_UTTERANCE = 2000
+MAX_UTTERANCE = MAX_MESSAGE
 MAX_USER_ID = MAX_LOCAL_ID  # "kakao:" + the id fits the desk's sender ids
 MAX_IMAGES = 10
 

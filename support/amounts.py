@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Optional
 
+from support.korean_numerals import SINO_DIGITS
+
 MAX_WON = 10_000_000
 
 
@@ -34,10 +36,6 @@ class AmountMatch:
     value: int
 
 
-_SINO_DIGITS = {
-    "일": 1, "이": 2, "삼": 3, "사": 4, "오": 5,
-    "육": 6, "칠": 7, "팔": 8, "구": 9,
-}
 _SMALL_UNITS = {"십": 10, "백": 100, "천": 1_000}
 _BIG_UNITS = {"만": 10_000, "억": 100_000_000}
 _MAX_DIGITS = 15  # longer digit runs are never plausible amounts
@@ -130,7 +128,7 @@ def _is_plausible(value: int) -> bool:
 
 def _is_lone_sino_digit(numeral: str) -> bool:
     """True for "사원", "구원" etc., which are words, not 4 or 9 won."""
-    return numeral in _SINO_DIGITS
+    return numeral in SINO_DIGITS
 
 
 # --------------------------------------------------------------------------
@@ -214,8 +212,8 @@ def _numeral_value(numeral: str) -> int | None:
 
 def _token_number(token: str) -> Optional[Fraction]:
     """Value of a Sino-Korean digit or a digit string, or None if too long."""
-    if token in _SINO_DIGITS:
-        return Fraction(_SINO_DIGITS[token])
+    if token in SINO_DIGITS:
+        return Fraction(SINO_DIGITS[token])
     if len(token) > _MAX_DIGITS:
         return None
     if _GROUPED_RE.fullmatch(token):

@@ -23,6 +23,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Callable, Optional
 from zoneinfo import ZoneInfo
 
+from support.korean_numerals import SINO_DIGITS
+
 SEOUL = ZoneInfo("Asia/Seoul")
 
 
@@ -50,10 +52,6 @@ class TimeMatch:
 _NATIVE = {
     "한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6,
     "일곱": 7, "여덟": 8, "아홉": 9, "열": 10, "열한": 11, "열두": 12,
-}
-_SINO_DIGITS = {
-    "일": 1, "이": 2, "삼": 3, "사": 4, "오": 5,
-    "육": 6, "칠": 7, "팔": 8, "구": 9,
 }
 _DAY_OFFSETS = {
     "오늘": 0, "어제": -1, "어저께": -1, "어젯밤": -1,
@@ -232,8 +230,8 @@ def _number(word: str) -> int:
         return _NATIVE[word]
     tens, sep, ones = word.partition("십")
     if not sep:
-        return _SINO_DIGITS[word]
-    return _SINO_DIGITS.get(tens, 1) * 10 + _SINO_DIGITS.get(ones, 0)
+        return SINO_DIGITS[word]
+    return SINO_DIGITS.get(tens, 1) * 10 + SINO_DIGITS.get(ones, 0)
 
 
 # --------------------------------------------------------------------------

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from desk.models import TicketCounter
-
-SEOUL = ZoneInfo("Asia/Seoul")
+from support.korean_time import SEOUL
 
 
 def _upsert_statement(dialect_name: str, day: str):
