@@ -192,7 +192,10 @@ def wait_until_sent(outbox_url: str, sender: str, timeout: float = 60) -> List[s
         numbers = queued_tickets(outbox_url, sender)
         if numbers and all(numbers):
             return numbers  # type: ignore[return-value]
-        assert time.monotonic() < deadline, f"the outbox still holds the ticket of {sender}: {numbers}"
+        assert time.monotonic() < deadline, (
+            f"the outbox still holds the ticket of {sender}: {numbers}" if numbers
+            else f"the outbox never held a ticket of {sender} (a conversation id such as rest:<sender>?)"
+        )
         time.sleep(0.2)
 
 

@@ -109,7 +109,7 @@ def test_desk_down_at_handoff_keeps_the_ticket_and_creates_it_exactly_once(prod)
     # both action servers flush the shared outbox every few seconds; the idempotency key keeps it one ticket,
     # and once the outbox row holds its number no server sends it again
     outbox = prod.env["TICKET_OUTBOX_URL"].replace("+asyncpg", "")
-    [number] = wait_until_sent(outbox, sender)
+    [number] = wait_until_sent(outbox, f"rest:{sender}")
     found = tickets_of(prod, sender)
     assert [ticket["number"] for ticket in found] == [number], "created exactly once"
     lines = [l["text"] for l in ticket_detail(prod, found[0]["number"])["transcript"] if l["author"] == "customer"]
