@@ -20,6 +20,7 @@ from actions.order_access import finding_of, is_verified
 from actions.order_facts import day_and_clock
 from actions.services import Services, UsesServices
 from actions.transcript import latest_user_timestamp, transcript_from_tracker
+from contract.requests import idempotency_key as idempotency_key_of
 from contract.vocabulary import MAX_SUMMARY
 
 logger = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ def with_note(summary: str, note: str) -> str:
 
 def idempotency_key(tracker: Tracker, reason: str = "") -> str:
     """The same for every retry of one handoff: sender, triggering message, reason."""
-    return f"{tracker.sender_id}:{latest_user_timestamp(tracker)}:{reason}"
+    return idempotency_key_of(tracker.sender_id, latest_user_timestamp(tracker), reason)
 
 
 async def _attachment_ids(client: DeskClient, tracker: Tracker, payload: Dict[str, Any]) -> List[str]:

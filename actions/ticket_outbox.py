@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from actions.action_database import ActionDatabase
 from actions.desk_client import DeskClient, DeskRejected, DeskUnavailable
-from contract.vocabulary import MAX_LINES
+from contract.vocabulary import MAX_IDEMPOTENCY_KEY, MAX_LINES
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ metadata = MetaData()
 pending_tickets = Table(
     "pending_tickets",
     metadata,
-    Column("idempotency_key", String(200), primary_key=True),
+    Column("idempotency_key", String(MAX_IDEMPOTENCY_KEY), primary_key=True),
     Column("sender_id", String(300), nullable=False, index=True),
     Column("payload", Text, nullable=False),
     Column("queued_at", String(40), nullable=False),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import datetime
 from typing import Any, Dict, List, Literal, Optional
@@ -17,6 +18,7 @@ from contract.vocabulary import (
     MAX_CHANNEL,
     MAX_COMMENT,
     MAX_CUSTOMER_ID,
+    MAX_IDEMPOTENCY_KEY,
     MAX_LINE,
     MAX_LINES,
     MAX_ORDER_NUMBER,
@@ -97,6 +99,15 @@ def fetchable_url(value: object) -> bool:
         and len(value) <= MAX_URL
         and not any(c.isspace() for c in value)
     )
+
+
+def idempotency_key(*parts: object) -> str:
+    """The ``Idempotency-Key`` of a request made of ``parts`` (conversation, message, reason), within the
+    desk's limit: the parts joined with ``:``, or their SHA-256 when that would be longer than the limit."""
+    key = ":".join(str(part) for part in parts)
+    if len(key) <= MAX_IDEMPOTENCY_KEY and key.isprintable():
+        return key
+    return "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def attachment_id(value: object) -> bool:

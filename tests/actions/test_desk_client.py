@@ -71,3 +71,21 @@ async def test_the_real_desk_answers_in_the_contracts_models(tmp_path, desk_serv
         assert isinstance(await client.pending_deliveries("rest:contract-1"), DeliveryList)
     finally:
         await client.close()
+
+
+async def test_the_longest_conversation_id_still_makes_one_ticket(tmp_path, desk_server):
+    """A REST sender of the longest allowed id: the key of its handoff fits the desk and retries stay one ticket."""
+    from contract.requests import idempotency_key
+    from support.conversation_ids import MAX_LOCAL_ID
+
+    sender = "rest:" + "s" * MAX_LOCAL_ID
+    key = idempotency_key(sender, "1764586000.123456", "customer_requested_agent")
+    client = DeskClient(test_settings(tmp_path, desk_server["url"], desk_server["token"]))
+    try:
+        first = await client.create_ticket({**TICKET, "sender_id": sender}, key)
+        again = await client.create_ticket({**TICKET, "sender_id": sender}, key)
+        assert first.number == again.number and first.sender_id.startswith("rest:")
+        added = await client.append_message(first.number, "아직이에요", idempotency_key(sender, "1764586100.5"))
+        assert added.ticket.number == first.number
+    finally:
+        await client.close()
