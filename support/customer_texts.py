@@ -87,7 +87,7 @@ CHAT_PAGE: Dict[str, str] = {
     "sent_photo": "보낸 사진",
     "signed_out": "로그인이 만료됐어요. 새로고침해 주세요.",
     "photos_too_often": "사진을 너무 자주 보냈어요. 잠시 후 다시 보내 주세요.",
-    "photo_refused": "사진을 올리지 못했어요. JPEG, PNG, WebP 사진(10MB 이하)인지 확인해 주세요.",
+    "photo_refused": "사진을 올리지 못했어요. {formats} 사진({max_mb}MB 이하)인지 확인해 주세요.",
     "not_sent": "메시지를 보내지 못했어요.",
     "disconnected": "연결이 끊겼어요. 새로고침해 주세요.",
     "cannot_start": "채팅을 시작하지 못했어요. 잠시 후 다시 시도해 주세요.",

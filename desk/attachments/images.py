@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from contract.vocabulary import IMAGE_TYPES
 from support.coded_errors import StatusError
 
-FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+# Pillow's format name → the content type, for the types the contract accepts
+FORMATS = {content_type.split("/")[1].upper(): content_type for content_type in IMAGE_TYPES}
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 THUMBNAIL_SIZE = (320, 320)

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import html
-import json
 import logging
 from pathlib import Path
-from string import Template
+from typing import Dict
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 from sanic.response import html as html_response
 
-from contract.vocabulary import MAX_MESSAGE
+from contract.vocabulary import IMAGE_TYPES, MAX_MESSAGE
 from desk.api_docs import CHAT, HTML, PHOTO_FORM, Answer, documented
 from desk.attachments import service as attachments
 from desk.attachments.schemas import attachment_public
+from desk.attachments.images import FORMATS as IMAGE_FORMATS
+from desk.attachments.images import MAX_BYTES
 from desk.attachments.views import uploaded_image
 from desk.chat.schemas import ChatConfig, ChatHistory, ChatLine, ChatPhoto, DemoToken
 from desk.errors import ApiError
 from desk.http import answer
+from desk.page_template import render, script_json
 from desk.ratelimit import limit, limiter
 from desk.static_files import serve_folder
 from support import customer_texts as say
@@ -35,17 +36,20 @@ serve_folder(page_bp, STATIC_DIR)
 api_bp = Blueprint("chat_api", url_prefix="/api/chat")
 
 
-def render_page(template: str) -> str:
-    """The chat page with its words (``CHAT_PAGE``) in place: HTML-escaped in the markup, and as JSON for
-    the script (``<`` ``>`` ``&`` escaped, so no text can end the script element)."""
-    texts = json.dumps(say.CHAT_PAGE, ensure_ascii=False)
-    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        texts = texts.replace(raw, escaped)
-    words = {name: html.escape(text, quote=True) for name, text in say.CHAT_PAGE.items()}
-    return Template(template).substitute(words, texts=texts, max_text=MAX_MESSAGE)
+def page_texts() -> Dict[str, str]:
+    """``CHAT_PAGE`` with the upload limits filled in (the types and size the desk accepts)."""
+    formats = ", ".join(IMAGE_FORMATS)
+    return {name: text.format(formats=formats, max_mb=MAX_BYTES // (1024 * 1024))
+            for name, text in say.CHAT_PAGE.items()}
 
 
-PAGE = render_page((STATIC_DIR / "index.html").read_text(encoding="utf-8"))
+def render_page(path: Path = STATIC_DIR / "index.html") -> str:
+    """The chat page with its words and the contract's limits in place (``desk/page_template.py``)."""
+    texts = page_texts()
+    return render(path, texts, texts=script_json(texts), max_text=MAX_MESSAGE, image_types=",".join(IMAGE_TYPES))
+
+
+PAGE = render_page()
 
 
 def _chat_csp(socket_url: str) -> str:

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from contract.vocabulary import OPEN_STATUSES
 from desk.errors import ApiError
-
-OPEN_STATUSES = ("new", "assigned", "waiting_customer")
 
 ALLOWED_FROM = {
     "claim": OPEN_STATUSES,

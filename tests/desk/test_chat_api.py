@@ -78,8 +78,11 @@ async def test_the_page_carries_its_words_from_one_place(chat_app):
     page = response.text
     assert "$" not in page, "no placeholder is left"
     texts = json.loads(re.search(r'<script id="texts" type="application/json">(.*?)</script>', page).group(1))
-    assert texts == say.CHAT_PAGE
+    assert texts.keys() == say.CHAT_PAGE.keys() and texts["send"] == say.CHAT_PAGE["send"]
     assert f"<title>{say.CHAT_PAGE['title']}</title>" in page and f'placeholder="{say.CHAT_PAGE["placeholder"]}"' in page
+    # the upload limits are the desk's own: the types the contract accepts and the image size limit
+    assert texts["photo_refused"] == "사진을 올리지 못했어요. JPEG, PNG, WEBP 사진(10MB 이하)인지 확인해 주세요."
+    assert 'accept="image/jpeg,image/png,image/webp"' in page
 
 
 def test_no_word_can_break_out_of_the_page(monkeypatch):
@@ -87,6 +90,6 @@ def test_no_word_can_break_out_of_the_page(monkeypatch):
     from support import customer_texts as say
 
     monkeypatch.setitem(say.CHAT_PAGE, "title", '</script><script>alert(1)</script>"&')
-    page = render_page((STATIC_DIR / "index.html").read_text(encoding="utf-8"))
+    page = render_page(STATIC_DIR / "index.html")
     assert "<script>alert(1)" not in page
     assert page.count("</script>") == 2, "the JSON block and the page script end where they should"

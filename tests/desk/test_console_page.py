@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+
+import pytest
 
 from desk.console.views import STATIC_DIR
 
@@ -17,6 +20,38 @@ async def test_console_page_is_served(desk_app):
     for asset, kind in (("console.js", "javascript"), ("console.css", "text/css")):
         _, response = await desk_app.asgi_client.get(f"/console/static/{asset}")
         assert response.status == 200 and kind in response.headers["content-type"]
+
+
+async def test_the_page_takes_the_contracts_words_and_limits_from_the_desk(desk_app):
+    """The statuses, their labels and the reply limit are the contract's, put in when the desk starts."""
+    from contract.vocabulary import CATEGORIES, MAX_REPLY, OPEN_STATUSES, STATUSES
+
+    _, response = await desk_app.asgi_client.get("/console")
+    page = response.text
+    assert "$" not in page, "no placeholder is left"
+    block = re.search(r'<script id="vocabulary" type="application/json">(.*?)</script>', page).group(1)
+    vocabulary = json.loads(block)
+    assert vocabulary["open_statuses"] == list(OPEN_STATUSES)
+    assert list(vocabulary["labels"]["status"]) == list(STATUSES)
+    assert list(vocabulary["labels"]["category"]) == list(CATEGORIES)
+    options = re.findall(r'<option value="([^"]*)"', page)
+    assert options == [",".join(OPEN_STATUSES), *STATUSES, ""]
+    assert f'maxlength="{MAX_REPLY}"' in page
+
+
+def test_labels_that_do_not_match_the_contract_stop_the_desk(monkeypatch):
+    import importlib
+
+    import contract.vocabulary as vocabulary
+    from desk.console import labels
+
+    monkeypatch.setattr(vocabulary, "STATUSES", vocabulary.STATUSES + ("escalated",))
+    try:
+        with pytest.raises(RuntimeError, match="escalated"):
+            importlib.reload(labels)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(labels)
 
 
 async def test_static_folder_does_not_escape(desk_app):

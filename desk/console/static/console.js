@@ -3,13 +3,10 @@
 "use strict";
 
 const POLL_MS = 3000;
-const OPEN_STATUSES = ["new", "assigned", "waiting_customer"];
-const LABELS = {
-  category: { delay: "배달 지연", quality: "음식 품질", payment: "결제", other: "기타" },
-  priority: { urgent: "긴급", high: "높음", normal: "보통", low: "낮음" },
-  status: { new: "새 티켓", assigned: "배정됨", waiting_customer: "고객 응답 대기", resolved: "해결됨", closed: "종료" },
-  author: { customer: "고객", bot: "챗봇", agent: "상담원", system: "시스템" },
-};
+// the contract's words and their labels come from the desk (desk/console/labels.py)
+const VOCABULARY = JSON.parse(document.getElementById("vocabulary").textContent);
+const OPEN_STATUSES = VOCABULARY.open_statuses;
+const LABELS = VOCABULARY.labels;
 const ERRORS = {
   invalid_credentials: "이메일 또는 비밀번호가 올바르지 않습니다.",
   invalid_transition: "지금 상태에서는 할 수 없는 작업입니다.",
