@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from contract.vocabulary import PRIORITIES
+
 ROOT = Path(__file__).resolve().parent.parent
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -29,7 +31,6 @@ class BusinessRules:
     failed_validations_per_slot: int
     fallbacks_in_a_row: int
     phone_attempts: int
-    photos_min: int
     photos_max: int
     failures_per_order: int = 5
     failures_per_client: int = 10
@@ -60,6 +61,14 @@ def _hhmm(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
+def _priorities(raw: Dict[str, Any]) -> Dict[str, str]:
+    priorities = {str(reason): str(priority) for reason, priority in dict(raw).items()}
+    unknown = sorted({p for p in priorities.values() if p not in PRIORITIES})
+    if unknown:
+        raise ValueError(f"priorities: {', '.join(unknown)} is not one of {', '.join(PRIORITIES)}")
+    return priorities
+
+
 def parse_business_rules(raw: Dict[str, Any]) -> BusinessRules:
     """The rules of the YAML mapping (raises KeyError/ValueError when malformed)."""
     hours = raw["business_hours"]
@@ -67,7 +76,7 @@ def parse_business_rules(raw: Dict[str, Any]) -> BusinessRules:
         timezone=ZoneInfo(raw.get("timezone", "Asia/Seoul")),
         late_after=timedelta(minutes=int(raw["delay"]["late_after_minutes"])),
         late_without_eta=timedelta(minutes=int(raw["delay"]["late_without_eta_minutes"])),
-        priorities=dict(raw["priorities"]),
+        priorities=_priorities(raw["priorities"]),
         open_days=tuple(DAY_NAMES.index(day) for day in hours["days"]),
         opens=_hhmm(hours["open"]),
         closes=_hhmm(hours["close"]),
@@ -75,7 +84,6 @@ def parse_business_rules(raw: Dict[str, Any]) -> BusinessRules:
         failed_validations_per_slot=int(raw["handoff"]["failed_validations_per_slot"]),
         fallbacks_in_a_row=int(raw["handoff"]["fallbacks_in_a_row"]),
         phone_attempts=int(raw["handoff"]["phone_attempts"]),
-        photos_min=int(raw["photos"]["min"]),
         photos_max=int(raw["photos"]["max"]),
         failures_per_order=int(raw["verification"]["failures_per_order"]),
         failures_per_client=int(raw["verification"]["failures_per_client"]),

@@ -40,7 +40,7 @@ from actions.services import Services, UsesServices
 from actions.transcript import latest_user_timestamp
 from orders.model import Order
 from orders.repository import OrderRepository
-from support.amounts import parse_amount
+from support.amounts import MAX_WON, parse_amount
 from support.korean_time import SEOUL, parse_time
 from support.order_numbers import normalize_order_number
 
@@ -451,7 +451,7 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
             amount = int(float(slot_value))
         except (TypeError, ValueError):
             return self._fail("payment_amount", tracker, dispatcher, "utter_payment_amount_unclear")
-        if not 0 < amount <= 10_000_000:
+        if not 0 < amount <= MAX_WON:
             return self._fail("payment_amount", tracker, dispatcher, "utter_payment_amount_unclear")
         return {"payment_amount": amount}
 

@@ -31,7 +31,8 @@ from actions.services import UsesServices
 from actions.ticket_outbox import TicketOutbox
 from actions.transcript import latest_user_timestamp
 from contract.agent_proof import PROOF_ENTITY, TEXT_ENTITY, check_proof
-from contract.vocabulary import MAX_LINE, PUSH_CHANNELS
+from contract.requests import idempotency_key
+from contract.vocabulary import MAX_LINE, PUSH_CHANNELS, RESOLVED
 from support import customer_texts as say
 from support.pii import mask
 from support.storable_text import storable
@@ -77,7 +78,7 @@ class ActionRelayToAgent(UsesServices, Action):
             ticket = await client.open_ticket_of(tracker.sender_id)
             if ticket is not None and text.strip():
                 await client.append_message(
-                    ticket.number, text[:MAX_LINE], f"{tracker.sender_id}:{latest_user_timestamp(tracker)}"
+                    ticket.number, text[:MAX_LINE], idempotency_key(tracker.sender_id, latest_user_timestamp(tracker))
                 )
             resolved = await self._hand_out(client, dispatcher, tracker)
         except DeskUnavailable as exc:
@@ -85,8 +86,9 @@ class ActionRelayToAgent(UsesServices, Action):
             dispatcher.utter_message(response="utter_relay_failed")
             return []
         if ticket is None:
-            if not resolved:
-                dispatcher.utter_message(response="utter_handoff_ended")
+            if not resolved:  # the ticket ended without a notice reaching this conversation
+                dispatcher.utter_message(text=say.HANDOFF_ENDED)
+                dispatcher.utter_message(response="utter_how_can_i_help")
             return back_to_bot(tracker, survey=resolved)
         if not dispatcher.messages:
             dispatcher.utter_message(response="utter_relayed_to_agent")
@@ -110,7 +112,7 @@ class ActionRelayToAgent(UsesServices, Action):
             return False
         resolved = False
         for delivery in (await client.pending_deliveries(tracker.sender_id)).deliveries:
-            if delivery.kind == "resolved":
+            if delivery.kind == RESOLVED:
                 resolved = True
                 dispatcher.utter_message(text=delivery.text)
             else:

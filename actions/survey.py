@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.desk_client import DeskUnavailable
 from actions.services import UsesServices
+from contract.vocabulary import MAX_COMMENT
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ class ValidateSurveyForm(FormValidationAction):
         text = (message.get("text") or "").strip()
         if intent in ("deny", "stop") or not text or text.startswith("/"):
             return {"survey_comment": SKIP}
-        return {"survey_comment": text[:1000]}
+        return {"survey_comment": text[:MAX_COMMENT]}
 
 
 class ActionSubmitSurvey(UsesServices, Action):

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from typing import Dict
 
+from support.conversation_ids import MAX_CONVERSATION_ID
+
 # --- words ---
 CATEGORIES = ("delay", "quality", "payment", "other")
 PRIORITIES = ("urgent", "high", "normal", "low")
-STATUSES = ("new", "assigned", "waiting_customer", "resolved", "closed")
+OPEN_STATUSES = ("new", "assigned", "waiting_customer")  # a person is still working on the ticket
+STATUSES = OPEN_STATUSES + ("resolved", "closed")
 AUTHORS = ("customer", "bot", "agent", "system")
 SERVICE_AUTHORS = ("customer", "bot", "system")  # agents write through the desk's /reply
-DELIVERY_KINDS = ("reply", "resolved")
+REPLY, RESOLVED = "reply", "resolved"  # an agent's reply; the ticket was resolved or handed back
+DELIVERY_KINDS = (REPLY, RESOLVED)
 # the intent the desk triggers in the conversation for each kind of delivery
-DELIVERY_INTENTS: Dict[str, str] = {"reply": "agent_reply", "resolved": "ticket_resolved"}
+DELIVERY_INTENTS: Dict[str, str] = {REPLY: "agent_reply", RESOLVED: "ticket_resolved"}
 # channels that can send at any time: the desk pushes replies there; the others get them with the next message
 PUSH_CHANNELS = ("socketio", "facebook")
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
@@ -34,7 +38,8 @@ MAX_REPLY = 5_000  # one agent reply
 MAX_SUMMARY = 2_000
 MAX_ATTACHMENTS = 20
 MAX_CHANNEL = 40
-MAX_SENDER_ID = 200
+MAX_SENDER_ID = MAX_CONVERSATION_ID
+MAX_IDEMPOTENCY_KEY = 200  # the Idempotency-Key header of a ticket or message
 MAX_CUSTOMER_ID = 100
 MAX_ORDER_NUMBER = 30
 MAX_RESOLUTION = 40

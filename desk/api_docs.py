@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict, Optional, Tuple, Type, TypeVar
 
 from pydantic import BaseModel
 
-from desk.http import MAX_IDEMPOTENCY_KEY
+from contract.vocabulary import MAX_IDEMPOTENCY_KEY
 
 # security schemes (see desk/openapi.py); a tuple lists alternatives
 SERVICE = ("serviceToken",)

@@ -10,12 +10,12 @@ from sanic import Request
 from sanic.response import HTTPResponse, json
 
 from contract.base import ContractModel
+from contract.vocabulary import MAX_IDEMPOTENCY_KEY
 from desk.errors import ApiError
 from desk.payloads import problem_in
 
 Model = TypeVar("Model", bound=BaseModel)
 
-MAX_IDEMPOTENCY_KEY = 200
 # row ids are INTEGER columns: 32 bits on PostgreSQL (64 on SQLite); a larger id names no row
 MAX_ROW_ID = 2**31 - 1
 

@@ -18,6 +18,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import declarative_base, relationship
+
+from contract.vocabulary import (
+    MAX_CHANNEL, MAX_CUSTOMER_ID, MAX_IDEMPOTENCY_KEY, MAX_ORDER_NUMBER, MAX_RESOLUTION, MAX_SENDER_ID, MAX_TICKET_NUMBER,
+)
 from sqlalchemy.types import TypeDecorator
 
 Base = declarative_base()
@@ -60,17 +64,17 @@ class Ticket(Base):
     __tablename__ = "tickets"
 
     id = Column(Integer, primary_key=True)
-    number = Column(String(20), nullable=False, unique=True)
-    idempotency_key = Column(String(200), nullable=True, unique=True)
+    number = Column(String(MAX_TICKET_NUMBER), nullable=False, unique=True)
+    idempotency_key = Column(String(MAX_IDEMPOTENCY_KEY), nullable=True, unique=True)
     category = Column(String(20), nullable=False, index=True)
     priority = Column(String(10), nullable=False, index=True)
     status = Column(String(20), nullable=False, default="new", index=True)
-    channel = Column(String(40), nullable=False)
-    sender_id = Column(String(200), nullable=False, index=True)
-    customer_id = Column(String(100), nullable=True)
-    order_number = Column(String(30), nullable=True, index=True)
+    channel = Column(String(MAX_CHANNEL), nullable=False)
+    sender_id = Column(String(MAX_SENDER_ID), nullable=False, index=True)
+    customer_id = Column(String(MAX_CUSTOMER_ID), nullable=True)
+    order_number = Column(String(MAX_ORDER_NUMBER), nullable=True, index=True)
     problem_time = Column(UtcDateTime, nullable=True)
-    requested_resolution = Column(String(40), nullable=True)
+    requested_resolution = Column(String(MAX_RESOLUTION), nullable=True)
     payment_details = Column(JSON, nullable=True)
     summary = Column(Text, nullable=False, default="")
     sla_due_at = Column(UtcDateTime, nullable=False)
@@ -111,7 +115,7 @@ class TicketMessage(Base):
     agent_id = Column(
         ForeignKey("agents.id", ondelete="SET NULL", name="fk_ticket_messages_agent"), nullable=True
     )
-    idempotency_key = Column(String(200), nullable=True)
+    idempotency_key = Column(String(MAX_IDEMPOTENCY_KEY), nullable=True)
 
     ticket = relationship("Ticket", back_populates="messages")
     agent = relationship("Agent")
@@ -177,7 +181,7 @@ class Delivery(Base):
 
     id = Column(Integer, primary_key=True)
     ticket_id = Column(ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True)
-    sender_id = Column(String(200), nullable=False)
+    sender_id = Column(String(MAX_SENDER_ID), nullable=False)
     channel = Column(String(40), nullable=False)
     kind = Column(String(10), nullable=False, default="reply", server_default="reply")
     text = Column(Text, nullable=False)
@@ -196,7 +200,7 @@ class Rating(Base):
 
     id = Column(Integer, primary_key=True)
     ticket_id = Column(ForeignKey("tickets.id", ondelete="CASCADE"), nullable=True, unique=True)
-    sender_id = Column(String(200), nullable=True, index=True)
+    sender_id = Column(String(MAX_SENDER_ID), nullable=True, index=True)
     rating = Column(Integer, nullable=False)
     comment = Column(Text, nullable=True)
     created_at = Column(UtcDateTime, nullable=False, default=utcnow)

@@ -19,6 +19,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from contract.vocabulary import DELIVERY_INTENTS
+
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class HandoffPolicy(Policy):
@@ -31,7 +33,7 @@ class HandoffPolicy(Policy):
             "priority": 7,
             "slot": "handoff_ticket",
             "relay_action": "action_relay_to_agent",
-            "pass_through_intents": ["agent_reply", "ticket_resolved"],
+            "pass_through_intents": list(DELIVERY_INTENTS.values()),
         }
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:

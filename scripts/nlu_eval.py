@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import rasa  # noqa: E402
+
 from contract.vocabulary import CATEGORIES  # noqa: E402
 from support.intents import base_intent, category_of  # noqa: E402
 
@@ -35,7 +37,7 @@ TRAIN_DATA = ROOT / "data" / "nlu"
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 OUT = ROOT / "results" / "eval"
 DEFAULT_PIPELINE = (
-    Path(__import__("rasa").__file__).parent / "engine" / "recipes" / "config_files" / "default_config.yml"
+    Path(rasa.__file__).parent / "engine" / "recipes" / "config_files" / "default_config.yml"
 )
 CONVERSATIONAL = "(conversational)"
 

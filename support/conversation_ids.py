@@ -32,11 +32,14 @@ from urllib.parse import quote
 
 APP, WEB, REST, KAKAO, MESSENGER = "app", "web", "rest", "kakao", "messenger"
 NAMESPACES = (APP, WEB, REST, KAKAO, MESSENGER)
-# the desk keeps conversation ids of up to 200 characters; the longest prefix is "messenger:"
-MAX_LOCAL_ID = 190
+# the desk keeps conversation ids of up to MAX_CONVERSATION_ID characters, so a local id leaves room for the
+# longest namespace and its colon
+MAX_CONVERSATION_ID = 200
+MAX_LOCAL_ID = MAX_CONVERSATION_ID - max(len(namespace) for namespace in NAMESPACES) - 1
 # characters a URL path carries unencoded (RFC 3986 unreserved, plus ":@+=")
 LOCAL_ID = re.compile(r"[A-Za-z0-9._~:@+=-]{1,%d}" % MAX_LOCAL_ID)
-CONVERSATION_ID = re.compile(r"^[A-Za-z0-9._~:@+=-]{1,200}$")  # anchored: pydantic and JSON Schema match prefixes
+# anchored: pydantic and JSON Schema match prefixes
+CONVERSATION_ID = re.compile(r"^[A-Za-z0-9._~:@+=-]{1,%d}$" % MAX_CONVERSATION_ID)
 _PATH_SAFE = ":@+="
 
 

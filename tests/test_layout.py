@@ -18,7 +18,7 @@ ALLOWED: Dict[str, Set[str]] = {
     "contract": {"support"},
     "orders": {"support"},
     "nlu": {"support"},
-    "dialogue": {"support"},
+    "dialogue": {"contract", "support"},
     "runtime": {"support"},
     "channels": {"contract", "support"},
     "actions": {"contract", "support", "orders"},
@@ -61,6 +61,24 @@ def test_only_what_runs_inside_rasa_imports_rasa(package):
         if module == "rasa"
     ]
     assert not wrong, f"{package} must not import Rasa (actions use rasa_sdk): " + ", ".join(wrong)
+
+
+@pytest.mark.parametrize("package", sorted(OURS - {"actions"}))
+def test_only_the_action_server_imports_rasa_sdk(package):
+    wrong = [f"{path.relative_to(ROOT)}:{line}" for path, line, module in imports_of(package) if module == "rasa_sdk"]
+    assert not wrong, f"{package} must not import rasa_sdk: " + ", ".join(wrong)
+
+
+@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_imports_are_absolute_so_the_rules_see_them(package):
+    relative = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        relative += [f"{path.relative_to(ROOT)}:{node.lineno}" for node in ast.walk(tree)
+                     if isinstance(node, ast.ImportFrom) and node.level > 0]
+        relative += [f"{path.relative_to(ROOT)}:{node.lineno}" for node in ast.walk(tree)
+                     if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "__import__"]
+    assert not relative, "relative or dynamic imports: " + ", ".join(relative)
 
 
 def test_every_top_level_package_has_a_rule():

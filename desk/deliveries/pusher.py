@@ -22,7 +22,7 @@ import aiohttp
 from sanic import Sanic
 
 from contract.agent_proof import PROOF_ENTITY, TEXT_ENTITY, make_proof, proof_key
-from contract.vocabulary import DELIVERY_INTENTS, PUSH_CHANNELS
+from contract.vocabulary import DELIVERY_INTENTS, PUSH_CHANNELS, REPLY, RESOLVED
 from desk.deliveries import service
 from desk.models import Delivery
 from support.conversation_ids import path_segment
@@ -63,7 +63,7 @@ def trigger_url(rasa_url: str, sender_id: str) -> str:
 
 def trigger_body(row: Delivery, key: bytes) -> dict:
     """The intent, the text and the desk's proof of one delivery."""
-    kind = "resolved" if row.kind == "resolved" else "reply"
+    kind = RESOLVED if row.kind == RESOLVED else REPLY
     return {
         "name": DELIVERY_INTENTS[kind],
         "entities": {TEXT_ENTITY: row.text, PROOF_ENTITY: make_proof(key, row.sender_id, kind, row.id, row.text)},

@@ -37,6 +37,16 @@ def test_priorities_come_from_the_file():
     assert rules.priority("unknown reason") == "normal"
 
 
+def test_a_priority_the_desk_does_not_know_is_refused_when_the_rules_are_read(tmp_path):
+    from actions.business_rules import DEFAULT_FILE
+
+    text = DEFAULT_FILE.read_text(encoding="utf-8").replace("delivered_not_received: urgent", "delivered_not_received: asap")
+    path = tmp_path / "rules.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match="asap is not one of urgent, high, normal, low"):
+        business_rules(path)
+
+
 def test_clock_wording():
     assert clock(datetime(2026, 11, 22, 19, 5, tzinfo=SEOUL), business_rules()) == "19시 05분"
     assert clock(datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc), business_rules()) == "19시"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.relay import ActionDeliverAgentReply, ActionTicketResolved
+from actions.relay import ActionDeliverAgentReply, ActionRelayToAgent, ActionTicketResolved
 from contract.agent_proof import make_proof, proof_key
+from support import customer_texts as say
 from trackers import DESK_TOKEN, make_tracker, user_event
 
 SENDER = "app:cust-001"
@@ -53,3 +54,15 @@ async def test_ticket_resolved_ends_the_handoff_only_with_the_desks_proof():
     events = await ActionTicketResolved().run(real, pushed("ticket_resolved", notice, proof("resolved", notice)), {})
     assert {"event": "slot", "name": "handoff_ticket", "value": None, "timestamp": None} in events
     assert [m["text"] for m in real.messages] == [notice]
+
+
+async def test_a_ticket_that_ended_unseen_hands_the_conversation_back_with_the_menu(services_with_desk):
+    """The desk has no open ticket for the conversation and no notice waits: the bot says the person is done
+    and offers the problems it handles, and no survey is asked about a ticket it never saw end."""
+    tracker = make_tracker([user_event("안녕하세요", "greet")], slots={"handoff_ticket": "T-20261122-9999"},
+                           sender_id="rest:relay-gone")
+    dispatcher = CollectingDispatcher()
+    events = await ActionRelayToAgent().run(dispatcher, tracker, {})
+    assert [m.get("text") or m.get("response") for m in dispatcher.messages] == [say.HANDOFF_ENDED, "utter_how_can_i_help"]
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["handoff_ticket"] is None and slots["survey_due"] is False
