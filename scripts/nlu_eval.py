@@ -1,11 +1,12 @@
-"""`make eval`: the bot's NLU against Rasa's default pipeline on the held-out file.
+"""`make eval`: the bot's NLU against Rasa's default pipeline on the held-out file and the blind set.
 
 Both pipelines are trained on the training data only (``data/nlu``) and
-evaluated on ``tests/nlu/heldout.yml``, none of whose texts may appear in the
+evaluated on ``tests/nlu/heldout.yml`` and, when present, on the blind set and
+noise corpus of ``scripts/blind_set.py``; none of their texts may appear in the
 training data. Printed: per-intent precision / recall / F1, the four-category
 macro-F1, request_agent recall, FAQ topic accuracy, entity F1, the worst
-confusions, NLU parse latency; written: ``results/eval/report.json`` and the
-confusion matrices as PNG.
+confusions, NLU parse latency, and the blind-set figures; written:
+``results/eval/report.json`` and the confusion matrices as PNG.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import rasa  # noqa: E402
 
+from blind_set import BLIND, NOISE, label_counts, load_blind, load_noise, print_blind, score_blind  # noqa: E402
 from contract.vocabulary import CATEGORIES  # noqa: E402
 from support.intents import base_intent, category_of  # noqa: E402
 
@@ -307,7 +309,17 @@ def main() -> int:
     heldout = load_examples(HELDOUT)
     check_no_overlap(train_examples, heldout)
     print(f"training examples: {len(train_examples)}; held-out examples: {len(heldout)} (no overlap)")
+    blind = load_blind() if BLIND.exists() else []
+    noise = load_noise() if NOISE.exists() else []
+    blind_examples = [Example(m.text, m.intent, None, []) for m in blind]
+    noise_examples = [Example(text, "(noise)", None, []) for text in noise]
+    if blind:
+        check_no_overlap(train_examples, blind_examples)
+        counts = label_counts(blind)
+        print(f"blind examples: {len(blind)} ({dict(counts['intent'])}; fewest per sub-problem: "
+              f"{min(counts['sub_problem'].values())}); noise: {len(noise)} (no overlap)")
     reports = []
+    blind_reports = []
     with tempfile.TemporaryDirectory() as tmp:
         pipelines = [("ours", ROOT / "config.yml")]
         if not args.skip_baseline:
@@ -317,9 +329,18 @@ def main() -> int:
             predictions = asyncio.run(predict(model, heldout))
             reports.append(score(name, heldout, predictions))
             print(f"  confusion matrix: {plot_confusion(name, heldout, predictions, OUT).relative_to(ROOT)}")
+            if blind:
+                found = asyncio.run(predict(model, blind_examples + noise_examples))
+                pairs = [(p.intent, p.confidence) for p in found]
+                blind_reports.append((name, score_blind(blind, pairs[:len(blind)], noise, pairs[len(blind):])))
+                matrix = plot_confusion(f"blind-{name}", blind_examples, found[:len(blind)], OUT)
+                print(f"  blind confusion matrix: {matrix.relative_to(ROOT)}")
     print_side_by_side(reports)
+    if blind_reports:
+        print_blind(blind_reports)
     (OUT / "report.json").write_text(
-        json.dumps([r.__dict__ for r in reports], ensure_ascii=False, indent=2, default=float)
+        json.dumps({"heldout": [r.__dict__ for r in reports], "blind": {n: r.__dict__ for n, r in blind_reports}},
+                   ensure_ascii=False, indent=2, default=float)
     )
     print(f"\nreport: {(OUT / 'report.json').relative_to(ROOT)}")
     return 0
