@@ -98,6 +98,11 @@ def load_business_rules(path: Path = DEFAULT_FILE) -> BusinessRules:
     """The rules of a YAML file (``business_rules.yml`` by default).
 
     Raises:
-        OSError, KeyError, ValueError: a missing or malformed file.
+        ValueError: an unreadable or malformed file, naming the file and what is wrong.
     """
-    return parse_business_rules(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    try:
+        return parse_business_rules(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    except KeyError as exc:
+        raise ValueError(f"{path}: the key {exc} is missing") from exc
+    except (OSError, yaml.YAMLError, ValueError, TypeError, AttributeError) as exc:
+        raise ValueError(f"{path}: {exc}") from exc

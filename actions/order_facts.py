@@ -102,11 +102,6 @@ class PaymentFindings:
     refunded: Tuple[Payment, ...]
     approved_total: int
 
-    @property
-    def needs_money_moved(self) -> bool:
-        """A charge has to be cancelled or refunded by a person."""
-        return self.double_charge or self.charged_no_order
-
 
 def payment_findings(order: Order) -> PaymentFindings:
     """Double charges, money taken for a cancelled order, refunds."""

@@ -37,10 +37,11 @@ async def push_once(app: Sanic, rasa_url: str, rasa_token: str) -> int:
     async with app.ctx.sessions() as session:
         rows = await service.pending(session, 50, channels=PUSH_CHANNELS)
     delivered = 0
+    key = _key(app)
     for row in rows:
         if row.attempts >= MAX_ATTEMPTS:
             continue
-        ok = await _trigger(app.ctx.http, rasa_url, rasa_token, row, _key(app))
+        ok = await _trigger(app.ctx.http, rasa_url, rasa_token, row, key)
         async with app.ctx.sessions() as session:
             if ok:
                 await service.mark_delivered(session, row.id)

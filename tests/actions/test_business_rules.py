@@ -47,6 +47,24 @@ def test_a_priority_the_desk_does_not_know_is_refused_when_the_rules_are_read(tm
         business_rules(path)
 
 
+@pytest.mark.parametrize("change, says", [
+    (("  late_after_minutes: 10\n", ""), "the key 'late_after_minutes' is missing"),
+    (("late_after_minutes: 10", "late_after_minutes: soon"), "soon"),
+    (("delay:", "delay: ["), "rules.yml"),
+])
+def test_a_malformed_rules_file_is_refused_naming_the_file(tmp_path, change, says):
+    from actions.business_rules import DEFAULT_FILE
+
+    old, new = change
+    text = DEFAULT_FILE.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "rules.yml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ValueError, match="rules.yml") as refused:
+        business_rules(path)
+    assert says in str(refused.value)
+
+
 def test_clock_wording():
     assert clock(datetime(2026, 11, 22, 19, 5, tzinfo=SEOUL), business_rules()) == "19시 05분"
     assert clock(datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc), business_rules()) == "19시"
