@@ -17,7 +17,7 @@ from actions.handoff import clear_problem_slots, open_ticket
 from actions.identity import signed_customer
 from actions.order_access import is_verified, may_see
 from actions.order_facts import clock
-from actions.problem_form import report_order
+from actions.problem_form import answers_the_question, report_order
 from actions.services import UsesServices
 from support import customer_texts as say
 from support.button_payloads import order_choice
@@ -35,8 +35,10 @@ class ActionCannotProvide(UsesServices, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
-        """Offer recent orders in-app, or continue without the missing piece."""
+        """Offer recent orders in-app, or continue without the missing piece (unless it came after all)."""
         requested = tracker.get_slot("requested_slot")
+        if answers_the_question(tracker):
+            return []
         if requested == "order_number":
             return await self._no_order_number(dispatcher, tracker)
         way_around = problem.cannot_provide(requested)
@@ -85,21 +87,56 @@ class ActionAskResolution(Action):
         return []
 
 
+# messages that are no attempt to say something to support: answered "not understood", never counted
+NOT_ADDRESSED = "out_of_scope"
+# the top two problems this close (NLU confidence) make the bot ask which one, with a button each
+UNSURE_MARGIN = 0.25
+UNSURE_FLOOR = 0.2
+ASKABLE = ("delay", "quality", "payment", "request_agent")
+
+
+def is_noise(parse_data: Dict[str, Any]) -> bool:
+    """Keyboard mash, markup, SQL (``noise`` set by nlu/noise_filter.py) or text not addressed to support."""
+    return bool(parse_data.get("noise")) or (parse_data.get("intent") or {}).get("name") == NOT_ADDRESSED
+
+
 def consecutive_fallbacks(tracker: Tracker) -> int:
-    """How many of the customer's latest messages in a row were not understood."""
+    """How many of the customer's latest messages in a row were not understood (noise is skipped, not counted)."""
     count = 0
     for event in reversed(tracker.events):
         if event.get("event") != "user":
             continue
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent != "nlu_fallback":
+        parse_data = event.get("parse_data") or {}
+        if is_noise(parse_data):
+            continue
+        if (parse_data.get("intent") or {}).get("name") != "nlu_fallback":
             break
         count += 1
     return count
 
 
+def close_choices(parse_data: Dict[str, Any]) -> List[str]:
+    """The two problems (or a person) the NLU hesitated between, when they are close; else []."""
+    ranking = [r for r in parse_data.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    if len(ranking) < 2 or is_noise(parse_data):
+        return []
+    first, second = ranking[0], ranking[1]
+    names = [first.get("name"), second.get("name")]
+    confidences = [float(first.get("confidence") or 0), float(second.get("confidence") or 0)]
+    if not all(name in ASKABLE for name in names) or confidences[1] < UNSURE_FLOOR:
+        return []
+    return names if confidences[0] - confidences[1] <= UNSURE_MARGIN else []
+
+
+def menu_buttons(domain: DomainDict, intents: List[str]) -> List[Dict[str, str]]:
+    """The problem menu's buttons (domain.yml ``utter_how_can_i_help``) for these intents, in this order."""
+    menu = ((domain.get("responses") or {}).get("utter_how_can_i_help") or [{}])[0].get("buttons") or []
+    by_intent = {button["payload"].lstrip("/"): button for button in menu}
+    return [by_intent[name] for name in intents if name in by_intent]
+
+
 class ActionHandleFallback(UsesServices, Action):
-    """Not understood: ask with the categories as buttons; twice in a row, hand over."""
+    """Not understood: ask which of two close problems, or offer the menu; twice in a row, hand over."""
 
     def name(self) -> Text:
         """The action's name in the domain."""
@@ -108,7 +145,15 @@ class ActionHandleFallback(UsesServices, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
-        """Clarify, or create a ticket after the policy's number of misunderstandings."""
+        """Noise: the menu, never a ticket. Close guesses: a button each. Else the menu or the handoff."""
+        parse_data = tracker.latest_message or {}
+        if is_noise(parse_data):
+            dispatcher.utter_message(response="utter_default")
+            return []
+        choices = menu_buttons(domain, close_choices(parse_data))
+        if len(choices) == 2:
+            dispatcher.utter_message(response="utter_which_problem", buttons=choices)
+            return []
         if consecutive_fallbacks(tracker) >= self.services.rules.fallbacks_in_a_row:
             dispatcher.utter_message(response="utter_handoff_not_understood")
             return await open_ticket(self.services, dispatcher, tracker, "not_understood")
@@ -143,7 +188,7 @@ class ActionSwitchProblem(UsesServices, Action):
     ) -> List[Dict[Text, Any]]:
         """Keep the order (and its verification), forget the rest, report for the new category."""
         category = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        if category not in problem.PROBLEM_CATEGORIES:
+        if category not in problem.PROBLEM_CATEGORIES or answers_the_question(tracker):
             return []
         dispatcher.utter_message(response=f"utter_sorry_{category}")
         events = [SlotSet(name, value) for name, value in problem.switch_topic(category).items()]

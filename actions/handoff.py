@@ -21,7 +21,7 @@ from actions.order_facts import day_and_clock
 from actions.services import Services, UsesServices
 from actions.transcript import latest_user_timestamp, transcript_from_tracker
 from contract.requests import idempotency_key as idempotency_key_of
-from contract.vocabulary import MAX_SUMMARY
+from contract.vocabulary import CATEGORY_LABELS, MAX_SUMMARY
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,9 @@ def _notes(tracker: Tracker, reason: str) -> List[str]:
         notes.append("주문번호 본인 확인 전")
     if tracker.get_slot("photos") == [] or tracker.get_slot("photos_unavailable"):
         notes.append("고객이 사진을 보낼 수 없다고 함")
+    also = [CATEGORY_LABELS.get(c, c) for c in tracker.get_slot("also_problems") or []]
+    if also:
+        notes.append(f"함께 말한 문제: {', '.join(also)}")
     return notes
 
 

@@ -21,7 +21,8 @@ DETAIL_SLOTS = (
     "problem_time", "photos", "photos_unavailable", "resolution", "payment_amount", "payment_method", "payment_time",
 )
 # how the form is going
-PROGRESS_SLOTS = ("failed_validations", "handoff_reason", "form_category")
+# (also_problems: the other problems the customer named at the start, taken after this one; a switch keeps them)
+PROGRESS_SLOTS = ("failed_validations", "handoff_reason", "form_category", "also_problems")
 # every slot of one problem: forgotten once the problem ends in an answer or a ticket (who the customer is stays)
 ALL_SLOTS = ORDER_SLOTS + PROOF_SLOTS + DETAIL_SLOTS + PROGRESS_SLOTS
 # the categories a problem is worked on in (the rest is answered from the FAQ or handed to a person)
@@ -69,6 +70,11 @@ def required_slots(category: str, no_order: bool, order_given: bool, proven: boo
 def forget_all() -> Dict[str, Any]:
     """The problem ended: every slot of it forgotten."""
     return {name: None for name in ALL_SLOTS}
+
+
+def after_answer(pending: List[str]) -> Dict[str, Any]:
+    """The bot answered this problem and another one is pending: the order and its proof stay for it."""
+    return {**{name: None for name in DETAIL_SLOTS + PROGRESS_SLOTS}, "also_problems": pending or None}
 
 
 def new_order(number: str) -> Dict[str, Any]:

@@ -40,6 +40,7 @@ from actions.services import Services, UsesServices
 from actions.transcript import latest_user_timestamp
 from orders.model import Order
 from orders.repository import OrderRepository
+from support import customer_texts as say
 from support.amounts import MAX_WON, parse_amount
 from support.korean_time import SEOUL, parse_time
 from support.order_numbers import normalize_order_number
@@ -102,6 +103,29 @@ def _is_answer(tracker: Tracker) -> bool:
     )
 
 
+# an answer in the form's own words is taken as an answer only when it is short; a longer message may raise more
+_SHORT_ANSWER = 20
+
+
+def answers_the_question(tracker: Tracker) -> bool:
+    """Does the latest message answer the form's open question, whatever the NLU called it?
+
+    "환불해 주세요" to the remedy question reads as a payment problem and "사진 보내요" with a photo as
+    "cannot provide"; both are answers the form understands (its remedy words, its payment methods, an
+    attached photo), so the dialogue must neither switch the problem nor give up the question.
+    """
+    requested = tracker.get_slot("requested_slot")
+    text = _text(tracker).lower()
+    short = len("".join(text.split())) <= _SHORT_ANSWER
+    if requested == "resolution":
+        return short and any(word in text for word, _ in RESOLUTION_WORDS)
+    if requested == "payment_method":
+        return short and any(word in text for word, _ in PAYMENT_METHODS)
+    if requested == "photos":
+        return bool(attachments_of_latest_message(tracker))
+    return False
+
+
 def report_order(
     order: Order, category: str, now: datetime, dispatcher: CollectingDispatcher, rules: BusinessRules
 ) -> str:
@@ -150,10 +174,22 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
         events: List[Dict[Text, Any]] = []
         if not tracker.get_slot("form_category"):
             events.append(SlotSet("form_category", current_category(tracker)))
+            events += self._also_problems(dispatcher, tracker, current_category(tracker))
         events += self._corrections(dispatcher, tracker)
         for event in events:
             tracker.slots[event["name"]] = event["value"]
         return [*events, *await super().run(dispatcher, tracker, domain)]
+
+    @staticmethod
+    def _also_problems(dispatcher: CollectingDispatcher, tracker: Tracker, category: str) -> List[Dict[Text, Any]]:
+        """The message that started the form named other problems too: say they will be taken, remember them."""
+        named = [c for c in _message(tracker).get("also_problems") or [] if c != category and c in say.CATEGORY_NAMES]
+        pending = list(dict.fromkeys([*(tracker.get_slot("also_problems") or []), *named]))
+        if not named or category not in say.CATEGORY_NAMES:
+            return []
+        also = ", ".join(say.CATEGORY_NAMES[c] for c in named)
+        dispatcher.utter_message(response="utter_also_problems", also=also, first=say.CATEGORY_NAMES[category])
+        return [SlotSet("also_problems", pending)]
 
     @staticmethod
     def _corrections(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:

@@ -10,17 +10,31 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import problem
 from actions.category import current_category
 from actions.handoff import clear_problem_slots, open_ticket
 from actions.order_access import finding_of, may_see
 from actions.order_facts import won
 from actions.services import UsesServices
+from support import customer_texts as say
 
 logger = logging.getLogger(__name__)
 
 
-def answered_by_bot(dispatcher: CollectingDispatcher) -> List[Dict[Text, Any]]:
-    """The bot settled the problem: forget it; the survey follows (``survey_due``)."""
+def answered_by_bot(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The bot settled the problem: forget it; the survey follows (``survey_due``).
+
+    When the customer named another problem at the start, it is offered next instead, with the order
+    (and its proof) kept, and the survey waits.
+    """
+    category = current_category(tracker)
+    pending = [c for c in tracker.get_slot("also_problems") or [] if c != category and c in say.CATEGORY_NAMES]
+    if pending:
+        buttons = [{"title": say.NEXT_PROBLEM_YES, "payload": f"/{pending[0]}"},
+                   {"title": say.NEXT_PROBLEM_NO, "payload": "/goodbye"}]
+        dispatcher.utter_message(response="utter_next_problem", next=say.CATEGORY_NAMES[pending[0]], buttons=buttons)
+        kept = [SlotSet(name, value) for name, value in problem.after_answer(pending[1:]).items()]
+        return [*kept, SlotSet("survey_due", False)]
     return [*clear_problem_slots(), SlotSet("survey_due", True), SlotSet("survey_ticket", None)]
 
 
@@ -71,12 +85,12 @@ class ActionSubmitProblem(UsesServices, Action):
             resolution = tracker.get_slot("resolution")
             if resolution == "wait":
                 dispatcher.utter_message(response="utter_wait_acknowledged")
-                return answered_by_bot(dispatcher)
+                return answered_by_bot(dispatcher, tracker)
             return await self._ticket(dispatcher, tracker, "delay_refund")
         if finding == "cancelled":
             dispatcher.utter_message(response="utter_order_cancelled_help")
-            return answered_by_bot(dispatcher)
-        return answered_by_bot(dispatcher)
+            return answered_by_bot(dispatcher, tracker)
+        return answered_by_bot(dispatcher, tracker)
 
     async def _payment(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         finding = finding_of(tracker)
@@ -87,7 +101,7 @@ class ActionSubmitProblem(UsesServices, Action):
             dispatcher.utter_message(response="utter_payment_will_be_fixed")
             return await self._ticket(dispatcher, tracker, "payment_charged_no_order", "cancel_charge")
         if finding == "refunded":
-            return answered_by_bot(dispatcher)
+            return answered_by_bot(dispatcher, tracker)
         if tracker.get_slot("order_unknown") or not tracker.get_slot("order_number"):
             return await self._ticket(dispatcher, tracker, "payment_other")
         services = self.services

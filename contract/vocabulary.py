@@ -13,6 +13,8 @@ from support.conversation_ids import MAX_CONVERSATION_ID
 
 # --- words ---
 CATEGORIES = ("delay", "quality", "payment", "other")
+# how agents read the categories (the console, and the notes a ticket carries)
+CATEGORY_LABELS = {"delay": "배달 지연", "quality": "음식 품질", "payment": "결제", "other": "기타"}
 PRIORITIES = ("urgent", "high", "normal", "low")
 OPEN_STATUSES = ("new", "assigned", "waiting_customer")  # a person is still working on the ticket
 STATUSES = OPEN_STATUSES + ("resolved", "closed")

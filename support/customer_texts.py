@@ -11,6 +11,11 @@ from __future__ import annotations
 
 from typing import Dict
 
+# --- the problem categories as the customer reads them (several problems in one message) ---
+CATEGORY_NAMES: Dict[str, str] = {"delay": "배달 지연", "quality": "음식", "payment": "결제"}
+NEXT_PROBLEM_YES = "네, 도와주세요"
+NEXT_PROBLEM_NO = "괜찮아요"
+
 # --- the order's records, told by the actions (actions/order_facts.py) ---
 ORDER_CANCELLED = "{store} 주문은 취소된 주문이에요."
 ORDER_DELIVERED = "{store} 주문은 {when}에 배달완료로 표시돼 있어요."

@@ -25,6 +25,7 @@ INTENT_CATEGORY: Dict[str, Optional[str]] = {
     "inform": None,
     "stop": None,
     "dont_know": None,
+    "out_of_scope": None,
     "agent_reply": None,
     "ticket_resolved": None,
 }
@@ -45,6 +46,7 @@ INTENT_DESCRIPTIONS: Dict[str, str] = {
     "inform": "answers with an order number, a time or an amount",
     "stop": "wants to stop the current step",
     "dont_know": "cannot give what was asked (no order number, no photo)",
+    "out_of_scope": "text not addressed to support: pasted text, a message meant for someone else, off-topic questions",
     "agent_reply": "sent by the desk through Rasa's API: an agent's reply to push to the customer",
     "ticket_resolved": "sent by the desk through Rasa's API: the ticket was resolved, the bot takes over",
 }

@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 from typing import Dict
 
-from contract.vocabulary import AUTHORS, CATEGORIES, OPEN_STATUSES, PRIORITIES, STATUSES
+from contract.vocabulary import AUTHORS, CATEGORIES, CATEGORY_LABELS, OPEN_STATUSES, PRIORITIES, STATUSES
 
-CATEGORY: Dict[str, str] = {"delay": "배달 지연", "quality": "음식 품질", "payment": "결제", "other": "기타"}
+CATEGORY: Dict[str, str] = CATEGORY_LABELS
 PRIORITY: Dict[str, str] = {"urgent": "긴급", "high": "높음", "normal": "보통", "low": "낮음"}
 STATUS: Dict[str, str] = {
     "new": "새 티켓", "assigned": "배정됨", "waiting_customer": "고객 응답 대기", "resolved": "해결됨", "closed": "종료",
