@@ -53,6 +53,9 @@ class BlindReport:
     by_sub_problem: Dict[str, Dict[str, float]] = field(default_factory=dict)
     by_register: Dict[str, Dict[str, float]] = field(default_factory=dict)
     multi_routed_right: Optional[float] = None
+    # how often the bot also named a second problem (nlu/problem_mix.py): on messages naming several, and on the rest
+    multi_recognised: Optional[float] = None
+    single_taken_for_multi: Optional[float] = None
     noise_messages: int = 0
     noise_taken_for_a_problem: int = 0
     noise_examples: List[str] = field(default_factory=list)
@@ -116,8 +119,10 @@ def score_blind(
     predicted: Sequence[Tuple[str, float]],
     noise: Sequence[str] = (),
     noise_predicted: Sequence[Tuple[str, float]] = (),
+    also_named: Optional[Sequence[bool]] = None,
 ) -> BlindReport:
-    """The figures of one pipeline; ``predicted`` holds (intent, confidence) per message, in order."""
+    """The figures of one pipeline; ``predicted`` holds (intent, confidence) per message, in order, and
+    ``also_named`` whether the parse listed other problems (``also_problems``) for each."""
     from sklearn.metrics import f1_score, recall_score
 
     gold = [category_of(m.intent) for m in messages]
@@ -142,6 +147,12 @@ def score_blind(
     report.by_register = {key: _share(registers[key]) for key in REGISTERS if key in registers}
     multi = [ok for message, ok in zip(messages, right) if message.multi]
     report.multi_routed_right = _share(multi)["right"] if multi else None
+    if also_named is not None:
+        several = [named for message, named in zip(messages, also_named)
+                   if message.intent in CATEGORIES and any(c in CATEGORIES and c != message.intent for c in message.multi)]
+        single = [named for message, named in zip(messages, also_named) if message.intent in CATEGORIES and not message.multi]
+        report.multi_recognised = _share(several)["right"] if several else None
+        report.single_taken_for_multi = _share(single)["right"] if single else None
     report.noise_messages = len(noise)
     taken = [text for text, (intent, confidence) in zip(noise, noise_predicted)
              if intent in ACTIONABLE and confidence >= FALLBACK_THRESHOLD]
@@ -164,6 +175,10 @@ def print_blind(reports: Sequence[Tuple[str, BlindReport]]) -> None:
         ("routed right (all messages)", lambda r: f"{r.routed_right:.3f}"),
         ("routed right (several problems)",
          lambda r: "-" if r.multi_routed_right is None else f"{r.multi_routed_right:.3f}"),
+        ("second problem named (several problems)",
+         lambda r: "-" if r.multi_recognised is None else f"{r.multi_recognised:.3f}"),
+        ("second problem named (one problem)",
+         lambda r: "-" if r.single_taken_for_multi is None else f"{r.single_taken_for_multi:.3f}"),
         *[(f"  register {g}", lambda r, g=g: f"{r.by_register.get(g, {}).get('right', 0):.3f}") for g in REGISTERS],
         (f"noise taken for a problem (of {first.noise_messages})", lambda r: f"{r.noise_taken_for_a_problem}"),
     ]
@@ -171,7 +186,7 @@ def print_blind(reports: Sequence[Tuple[str, BlindReport]]) -> None:
         print(f"{label:<34}" + "".join(f"{value(r):>{width}}" for _, r in reports))
     print("\n== blind set: routed right per sub-problem ==")
     for key, figures in first.by_sub_problem.items():
-        cells = "".join(f"{r.by_sub_problem[key]['right']:>{width}.2f}" for _, r in reports)
+        cells = "".join(f"{r.by_sub_problem.get(key, {}).get('right', float('nan')):>{width}.2f}" for _, r in reports)
         print(f"  {key:<34}{figures['support']:>5}{cells}")
     for name, report in reports:
         if report.noise_examples:

@@ -32,6 +32,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import rasa  # noqa: E402
 
 from blind_set import BLIND, NOISE, label_counts, load_blind, load_noise, print_blind, score_blind  # noqa: E402
+from cross_validation import as_blind, cross_validate, load_training, plot_category_and_sub_problem  # noqa: E402
 from contract.vocabulary import CATEGORIES  # noqa: E402
 from support.intents import base_intent, category_of  # noqa: E402
 
@@ -63,6 +64,7 @@ class Prediction:
     topic: Optional[str]
     entities: List[Tuple[str, int, int]]
     seconds: float
+    also: Tuple[str, ...] = ()
 
 
 @dataclass
@@ -125,14 +127,29 @@ def baseline_config(tmp: Path) -> Path:
     return path
 
 
-def train(config: Path, name: str, out: Path) -> Path:
-    """Train an NLU-only model on the training data."""
+def swapped_classifier_config(tmp: Path, classifier: str, name: str) -> Path:
+    """The bot's config.yml with its intent classifier (DIET or the linear one) replaced by ``classifier``."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    classifiers = ("DIETClassifier", "nlu.linear_intent_classifier.LinearIntentClassifier")
+    config["pipeline"] = [
+        ({"name": classifier} if step["name"] in classifiers else step) for step in config["pipeline"]
+    ]
+    config.pop("policies", None)
+    path = tmp / f"{name}-config.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def train(config: Path, name: str, out: Path, data: Path = TRAIN_DATA) -> Path:
+    """Train an NLU-only model on the training data (or on ``data``)."""
     from rasa.model_training import train_nlu
 
     started = time.monotonic()
     model = train_nlu(
         config=str(config),
-        nlu_data=str(TRAIN_DATA),
+        nlu_data=str(data),
         output=str(out),
         fixed_model_name=name,
         domain=str(ROOT / "domain.yml"),
@@ -164,6 +181,7 @@ async def predict(model: Path, examples: List[Example]) -> List[Prediction]:
                 topic=topic,
                 entities=sorted((e["entity"], e["start"], e["end"]) for e in parsed.get("entities") or []),
                 seconds=seconds,
+                also=tuple(parsed.get("also_problems") or ()),
             )
         )
     return predictions
@@ -298,10 +316,46 @@ def print_side_by_side(reports: List[Report]) -> None:
             print(f"  {w['gold']:>14} → {w['predicted']:<14} ({w['confidence']:.2f})  {w['text']}")
 
 
+DIET = "DIETClassifier"
+LINEAR = "nlu.linear_intent_classifier.LinearIntentClassifier"
+
+
+def shipped_classifier() -> str:
+    """The intent classifier config.yml uses: DIET or the linear one."""
+    import yaml
+
+    names = [step["name"] for step in yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]]
+    return LINEAR if LINEAR in names else DIET
+
+
+def run_cross_validation(tmp: Path) -> Any:
+    """5-fold cross-validation of config.yml on the training data, with its confusion PNGs."""
+    examples = load_training(TRAIN_DATA, base_intent)
+    print(f"5-fold cross-validation of config.yml on {len(examples)} training examples")
+    work = tmp / "cv"
+    work.mkdir()
+
+    def fold_model(data: Path, name: str) -> Path:
+        return train(ROOT / "config.yml", name, work, data)
+
+    def fold_predict(model: Path, texts: List[str]) -> List[Tuple[str, float]]:
+        found = asyncio.run(predict(model, [Example(text, "", None, []) for text in texts]))
+        return [(p.intent, p.confidence) for p in found]
+
+    report, pairs = cross_validate(examples, fold_model, fold_predict, work)
+    scored = [(e, p) for e, p in zip(examples, pairs) if e.intent in CATEGORIES or e.intent == "request_agent"]
+    for path in plot_category_and_sub_problem("cv-ours", as_blind([e for e, _ in scored]), [p for _, p in scored], OUT):
+        print(f"  CV confusion matrix: {path.relative_to(ROOT)}")
+    return report
+
+
 def main() -> int:
     """Train both pipelines, evaluate, print and write the report."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--skip-baseline", action="store_true", help="evaluate the bot's pipeline only")
+    parser.add_argument("--skip-cv", action="store_true", help="no 5-fold cross-validation (it trains 5 models)")
+    parser.add_argument("--only", choices=("ours", "other-classifier", "rasa-default"), action="append",
+                        help="evaluate only these pipelines (repeatable)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -320,10 +374,18 @@ def main() -> int:
               f"{min(counts['sub_problem'].values())}); noise: {len(noise)} (no overlap)")
     reports = []
     blind_reports = []
+    cv_report = None
     with tempfile.TemporaryDirectory() as tmp:
-        pipelines = [("ours", ROOT / "config.yml")]
+        shipped = shipped_classifier()
+        other = LINEAR if shipped == DIET else DIET
+        pipelines = [("ours", ROOT / "config.yml"),
+                     ("other-classifier", swapped_classifier_config(Path(tmp), other, "other-classifier"))]
+        print(f"ours: config.yml with {shipped}; other-classifier: the same with {other}")
         if not args.skip_baseline:
             pipelines.append(("rasa-default", baseline_config(Path(tmp))))
+        pipelines = [(n, c) for n, c in pipelines if not args.only or n in args.only]
+        if not args.skip_cv and (not args.only or "ours" in args.only):
+            cv_report = run_cross_validation(Path(tmp))
         for name, config in pipelines:
             model = train(config, name, Path(tmp))
             predictions = asyncio.run(predict(model, heldout))
@@ -332,12 +394,22 @@ def main() -> int:
             if blind:
                 found = asyncio.run(predict(model, blind_examples + noise_examples))
                 pairs = [(p.intent, p.confidence) for p in found]
-                blind_reports.append((name, score_blind(blind, pairs[:len(blind)], noise, pairs[len(blind):])))
+                also = [bool(p.also) for p in found[:len(blind)]]
+                blind_reports.append((name, score_blind(blind, pairs[:len(blind)], noise, pairs[len(blind):], also)))
                 matrix = plot_confusion(f"blind-{name}", blind_examples, found[:len(blind)], OUT)
                 print(f"  blind confusion matrix: {matrix.relative_to(ROOT)}")
+                for path in plot_category_and_sub_problem(f"blind-{name}", blind, pairs[:len(blind)], OUT):
+                    print(f"  blind confusion matrix: {path.relative_to(ROOT)}")
     print_side_by_side(reports)
+    if cv_report is not None:
+        blind_reports.append(("ours, 5-fold CV", cv_report))
     if blind_reports:
         print_blind(blind_reports)
+    ours_blind = dict(blind_reports).get("ours")
+    if ours_blind is not None and cv_report is not None:
+        gap = abs(ours_blind.category_macro_f1 - cv_report.category_macro_f1)
+        print(f"\nblind set and 5-fold CV four-category macro-F1: {ours_blind.category_macro_f1:.3f} and "
+              f"{cv_report.category_macro_f1:.3f}, {gap:.3f} apart")
     (OUT / "report.json").write_text(
         json.dumps({"heldout": [r.__dict__ for r in reports], "blind": {n: r.__dict__ for n, r in blind_reports}},
                    ensure_ascii=False, indent=2, default=float)
