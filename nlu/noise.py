@@ -92,7 +92,7 @@ def _is_mash(text: str) -> bool:
     if not _HANGUL_SYLLABLE.search(letters) and not _LATIN.search(letters):
         return len(rest) >= 3
     jamo = len(_JAMO.findall(rest))
-    if _HANGUL_SYLLABLE.search(letters) and jamo >= 3 and jamo >= len(letters) * 0.4:
+    if _HANGUL_SYLLABLE.search(letters) and jamo >= 3 and jamo >= len(rest) * 0.4:
         return True
     words = re.findall(r"[A-Za-z]+", text)
     if words and not _HANGUL_SYLLABLE.search(letters) and not _JAMO.search(letters):

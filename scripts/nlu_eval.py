@@ -1,12 +1,17 @@
-"""`make eval`: the bot's NLU against Rasa's default pipeline on the held-out file and the blind set.
+"""`make eval`: the bot's NLU on the blind set, in 5-fold cross-validation and on the held-out file.
 
-Both pipelines are trained on the training data only (``data/nlu``) and
-evaluated on ``tests/nlu/heldout.yml`` and, when present, on the blind set and
-noise corpus of ``scripts/blind_set.py``; none of their texts may appear in the
-training data. Printed: per-intent precision / recall / F1, the four-category
-macro-F1, request_agent recall, FAQ topic accuracy, entity F1, the worst
-confusions, NLU parse latency, and the blind-set figures; written:
-``results/eval/report.json`` and the confusion matrices as PNG.
+Three pipelines are trained on the training data only (``data/nlu``): ours
+(config.yml), the same with the other intent classifier (DIET or
+``nlu/linear_intent_classifier.py``, whichever config.yml does not use), and
+Rasa's default pipeline. Each is evaluated on ``tests/nlu/heldout.yml`` and on
+the blind set and noise corpus of ``scripts/blind_set.py``; none of their texts
+may appear in the training data. Ours is also cross-validated in five folds on
+the training data (``scripts/cross_validation.py``). Printed: per-intent
+precision / recall / F1, the four-category macro-F1, request_agent recall, FAQ
+topic accuracy, entity F1, the worst confusions, NLU parse latency, and the
+blind-set and cross-validation figures per category, sub-problem and register;
+written: ``results/eval/report.json``, the predictions, and the confusion
+matrices as PNG.
 """
 
 from __future__ import annotations
@@ -343,6 +348,9 @@ def run_cross_validation(tmp: Path) -> Any:
         return [(p.intent, p.confidence) for p in found]
 
     report, pairs = cross_validate(examples, fold_model, fold_predict, work)
+    (OUT / "cv-predictions.json").write_text(json.dumps(
+        [{"text": e.text, "intent": e.intent, "sub_problem": e.sub_problem, "register": e.register,
+          "predicted": p[0], "confidence": p[1]} for e, p in zip(examples, pairs)], ensure_ascii=False, indent=1))
     scored = [(e, p) for e, p in zip(examples, pairs) if e.intent in CATEGORIES or e.intent == "request_agent"]
     for path in plot_category_and_sub_problem("cv-ours", as_blind([e for e, _ in scored]), [p for _, p in scored], OUT):
         print(f"  CV confusion matrix: {path.relative_to(ROOT)}")
@@ -350,9 +358,9 @@ def run_cross_validation(tmp: Path) -> Any:
 
 
 def main() -> int:
-    """Train both pipelines, evaluate, print and write the report."""
+    """Train the pipelines, cross-validate ours, evaluate, print and write the report."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--skip-baseline", action="store_true", help="evaluate the bot's pipeline only")
+    parser.add_argument("--skip-baseline", action="store_true", help="without Rasa's default pipeline")
     parser.add_argument("--skip-cv", action="store_true", help="no 5-fold cross-validation (it trains 5 models)")
     parser.add_argument("--only", choices=("ours", "other-classifier", "rasa-default"), action="append",
                         help="evaluate only these pipelines (repeatable)")
@@ -395,6 +403,9 @@ def main() -> int:
                 found = asyncio.run(predict(model, blind_examples + noise_examples))
                 pairs = [(p.intent, p.confidence) for p in found]
                 also = [bool(p.also) for p in found[:len(blind)]]
+                (OUT / f"blind-predictions-{name}.json").write_text(json.dumps(
+                    [{"predicted": p.intent, "confidence": p.confidence, "also_problems": list(p.also)}
+                     for p in found], ensure_ascii=False, indent=1))
                 blind_reports.append((name, score_blind(blind, pairs[:len(blind)], noise, pairs[len(blind):], also)))
                 matrix = plot_confusion(f"blind-{name}", blind_examples, found[:len(blind)], OUT)
                 print(f"  blind confusion matrix: {matrix.relative_to(ROOT)}")

@@ -111,3 +111,10 @@ def test_tapped_buttons_read_as_the_titles_the_customer_saw():
     assert lines == ["[버튼] 배달이 늦어요", "[버튼] 환불 요청", "/unknown_thing", "/stop", "그냥 글이에요"], (
         "a payload no button offered (typed, or forged) stays as it was written"
     )
+
+
+def test_other_problems_the_customer_named_reach_the_agent(services):
+    tracker = conversation()
+    tracker.slots["also_problems"] = ["quality", "payment"]
+    payload = ticket_payload(services, tracker)
+    assert "함께 말한 문제: 음식 품질, 결제" in payload["summary"]

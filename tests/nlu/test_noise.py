@@ -35,6 +35,7 @@ from nlu.noise import noise_kind
         ("ㄹㅇㄴㅁㅂㅈ", "mash"),
         ("ㅓㅏㅣㅐㅔ", "mash"),
         ("ㄷ러ㅏㅣ냐ㅓ", "mash"),
+        ("ㅂ누ㅜㅜㄹ랴ㅇ뎌", "mash"),
         ("jkl;jkl;", "repeated"),
         ("hjkl", "mash"),
         ("xcvbn", "mash"),
