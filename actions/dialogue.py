@@ -92,7 +92,7 @@ NOT_ADDRESSED = "out_of_scope"
 # the top two problems this close (NLU confidence) make the bot ask which one, with a button each
 UNSURE_MARGIN = 0.25
 UNSURE_FLOOR = 0.2
-ASKABLE = ("delay", "quality", "payment", "request_agent")
+ASKABLE = (*problem.PROBLEM_CATEGORIES, "request_agent")
 
 
 def is_noise(parse_data: Dict[str, Any]) -> bool:

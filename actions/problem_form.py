@@ -183,10 +183,11 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
     @staticmethod
     def _also_problems(dispatcher: CollectingDispatcher, tracker: Tracker, category: str) -> List[Dict[Text, Any]]:
         """The message that started the form named other problems too: say they will be taken, remember them."""
-        named = [c for c in _message(tracker).get("also_problems") or [] if c != category and c in say.CATEGORY_NAMES]
-        pending = list(dict.fromkeys([*(tracker.get_slot("also_problems") or []), *named]))
-        if not named or category not in say.CATEGORY_NAMES:
+        named = [c for c in _message(tracker).get("also_problems") or []
+                 if c != category and c in problem.PROBLEM_CATEGORIES]
+        if not named or category not in problem.PROBLEM_CATEGORIES:
             return []
+        pending = list(dict.fromkeys([*(tracker.get_slot("also_problems") or []), *named]))
         also = ", ".join(say.CATEGORY_NAMES[c] for c in named)
         dispatcher.utter_message(response="utter_also_problems", also=also, first=say.CATEGORY_NAMES[category])
         return [SlotSet("also_problems", pending)]

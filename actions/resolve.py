@@ -28,7 +28,7 @@ def answered_by_bot(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
     (and its proof) kept, and the survey waits.
     """
     category = current_category(tracker)
-    pending = [c for c in tracker.get_slot("also_problems") or [] if c != category and c in say.CATEGORY_NAMES]
+    pending = [c for c in tracker.get_slot("also_problems") or [] if c != category and c in problem.PROBLEM_CATEGORIES]
     if pending:
         buttons = [{"title": say.NEXT_PROBLEM_YES, "payload": f"/{pending[0]}"},
                    {"title": say.NEXT_PROBLEM_NO, "payload": "/goodbye"}]

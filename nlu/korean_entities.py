@@ -13,16 +13,14 @@ whatever the customer typed:
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from nlu.stateless_component import StatelessComponent
 from support.amounts import find_amounts
 from support.korean_time import SEOUL, find_times
 from support.order_numbers import find_order_numbers
@@ -60,19 +58,8 @@ def extract_entities(text: str, reference: Optional[datetime] = None) -> List[Di
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class KoreanEntityExtractor(GraphComponent, EntityExtractorMixin):
+class KoreanEntityExtractor(StatelessComponent, EntityExtractorMixin):
     """Extracts order numbers, times and amounts with normalised values."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "KoreanEntityExtractor":
-        """Creates a new component (see parent class for full docstring)."""
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Add the entities found in each message's text."""

@@ -11,16 +11,14 @@ others too, and records them on the ticket.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu.problem_cues import named_problems
+from nlu.stateless_component import StatelessComponent
 from support.intents import INTENT_CATEGORY
 
 ALSO_PROBLEMS = "also_problems"
@@ -36,19 +34,8 @@ def also_problems(intent: Optional[str], text: str) -> List[str]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class ProblemMix(GraphComponent):
+class ProblemMix(StatelessComponent):
     """Lists the other problem categories a message names (``also_problems``)."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "ProblemMix":
-        """The detector has no state and no settings."""
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Add ``also_problems`` to every problem message that names more than one problem."""

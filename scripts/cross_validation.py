@@ -108,7 +108,7 @@ def cross_validate(
 
 
 def plot_matrix(rows: Sequence[str], columns: Sequence[str], pairs: Sequence[Tuple[str, str]], title: str,
-                path: Path) -> Path:
+                path: Path, xlabel: str = "predicted category") -> Path:
     """A confusion matrix of (row label, column label) pairs as a PNG, each row's counts written in."""
     import matplotlib
 
@@ -130,7 +130,7 @@ def plot_matrix(rows: Sequence[str], columns: Sequence[str], pairs: Sequence[Tup
             if matrix[i, j]:
                 ax.text(j, i, matrix[i, j], ha="center", va="center", fontsize=7,
                         color="white" if shares[i, j] > 0.6 else "black")
-    ax.set_xlabel("predicted category")
+    ax.set_xlabel(xlabel)
     ax.set_title(title)
     fig.tight_layout()
     fig.savefig(path, dpi=110)

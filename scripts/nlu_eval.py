@@ -37,7 +37,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import rasa  # noqa: E402
 
 from blind_set import BLIND, NOISE, label_counts, load_blind, load_noise, print_blind, score_blind  # noqa: E402
-from cross_validation import as_blind, cross_validate, load_training, plot_category_and_sub_problem  # noqa: E402
+from cross_validation import (  # noqa: E402
+    as_blind, cross_validate, load_training, plot_category_and_sub_problem, plot_matrix,
+)
 from contract.vocabulary import CATEGORIES  # noqa: E402
 from support.intents import base_intent, category_of  # noqa: E402
 
@@ -255,32 +257,11 @@ def score(name: str, examples: List[Example], predictions: List[Prediction]) -> 
 
 def plot_confusion(name: str, examples: List[Example], predictions: List[Prediction], out: Path) -> Path:
     """Write the intent confusion matrix as a PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from sklearn.metrics import confusion_matrix
-
     gold = [e.intent for e in examples]
     found = [p.intent for p in predictions]
     labels = sorted(set(gold) | set(found))
-    matrix = confusion_matrix(gold, found, labels=labels)
-    fig, ax = plt.subplots(figsize=(9, 8))
-    ax.imshow(matrix, cmap="Blues")
-    ax.set_xticks(range(len(labels)), labels, rotation=60, ha="right")
-    ax.set_yticks(range(len(labels)), labels)
-    for i in range(len(labels)):
-        for j in range(len(labels)):
-            if matrix[i, j]:
-                ax.text(j, i, matrix[i, j], ha="center", va="center", color="black", fontsize=8)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("held-out label")
-    ax.set_title(f"intent confusion: {name}")
-    fig.tight_layout()
-    path = out / f"confusion-{name}.png"
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return plot_matrix(labels, labels, list(zip(gold, found)), f"intent confusion: {name}",
+                       out / f"confusion-{name}.png", xlabel="predicted intent")
 
 
 def print_side_by_side(reports: List[Report]) -> None:
