@@ -44,6 +44,7 @@ from support import customer_texts as say
 from support.amounts import MAX_WON, parse_amount
 from support.korean_time import SEOUL, parse_time
 from support.order_numbers import normalize_order_number
+from support.pii import phone_last_four
 
 logger = logging.getLogger(__name__)
 
@@ -318,6 +319,9 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
         if tracker.get_slot("requested_slot") != "phone_last4":
             return {}
         text = _text(tracker)
+        whole_number = phone_last_four(text)
+        if whole_number:  # the whole phone number typed: only its last four are kept
+            return {"phone_last4": whole_number}
         found = _FOUR_DIGITS.findall(text)
         if len(found) == 1 and not normalize_order_number(text):
             return {"phone_last4": found[0]}

@@ -230,6 +230,17 @@ def find_pii(text: str) -> List[PiiMatch]:
     return sorted(found, key=lambda m: m.start)
 
 
+def phone_last_four(text: str) -> str | None:
+    """The last four digits of the one phone number in ``text``, or ``None``.
+
+    A customer asked for the last four digits often types the whole number
+    (``010-5555-0147``, ``+82 10 5555 0147``); only its last four are kept, the
+    rest is never stored. Two different numbers in one message are ambiguous: ``None``.
+    """
+    lasts = {m.replacement[-4:] for m in find_pii(text) if m.kind == "phone"}
+    return lasts.pop() if len(lasts) == 1 else None
+
+
 def mask(text: str) -> str:
     """``text`` with every phone, card, 주민등록번호, e-mail and address masked."""
     matches = find_pii(text)

@@ -404,3 +404,27 @@ async def test_the_payment_check_compares_only_a_proven_order(desk_server, servi
                                headers={"Authorization": f"Bearer {desk_server['token']}"})
     assert status == 200
     assert "본인 확인 전" in ticket["summary"]
+
+
+@pytest.mark.parametrize("typed", ["{phone}", "제 번호는 {phone}이에요", "{spaced}", "{plain}"])
+async def test_a_whole_phone_number_is_taken_as_its_last_four_digits(orders, checks, typed):
+    order = await orders.get("ORD-261122-0101")
+    last4 = order.phone_last4()
+    text = typed.format(phone=f"010-5555-{last4}", spaced=f"010 5555 {last4}", plain=f"0105555{last4}")
+    dispatcher = CollectingDispatcher()
+    validation = form(orders, checks)
+    asked = tracker(text=text, requested_slot="phone_last4", **PROVEN)
+    extracted = await validation.extract_phone_last4(dispatcher, asked, DOMAIN)
+    assert extracted == {"phone_last4": last4}
+    assert dispatcher.messages == [], "no format complaint, and the number is not echoed"
+    result = await validation.validate_phone_last4(extracted["phone_last4"], dispatcher, asked, DOMAIN)
+    assert result["order_verified"] == "phone:ORD-261122-0101"
+    assert result["phone_last4"] == "****"
+
+
+async def test_two_different_phone_numbers_are_asked_again(orders, checks):
+    dispatcher = CollectingDispatcher()
+    asked = tracker(text="010-1111-2222 아니면 010-3333-4444", requested_slot="phone_last4", **PROVEN)
+    extracted = await form(orders, checks).extract_phone_last4(dispatcher, asked, DOMAIN)
+    assert extracted == {"phone_last4": None}
+    assert responses(dispatcher) == ["utter_phone_last4_format"]

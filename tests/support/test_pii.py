@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from support.pii import find_pii, luhn_valid, mask
+from support.pii import find_pii, luhn_valid, mask, phone_last_four
 
 # Luhn-valid test numbers of the card networks (the ones their docs publish)
 VISA = "4111111111111111"
@@ -318,3 +318,22 @@ def test_non_text_is_left():
 def test_no_long_digit_run_survives_in_a_masked_card():
     masked = mask(f"카드 {VISA} 결제")
     assert not re.search(r"\d{5,}", masked)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("010-5555-0147", "0147"),
+        ("01055550147", "0147"),
+        ("+82 10 5555 0147 이에요", "0147"),
+        ("０１０－５５５５－０１４７", "0147"),
+        ("010-5555-0147 맞아요, 010-5555-0147", "0147"),  # the same number twice is one number
+        ("010-1111-2222 또는 010-3333-4444", None),
+        ("0147", None),  # four digits alone are not a phone number
+        ("ORD-261122-0147", None),
+        ("1588-1234", None),
+        ("", None),
+    ],
+)
+def test_the_last_four_digits_of_one_phone_number(text, expected):
+    assert phone_last_four(text) == expected
