@@ -15,6 +15,8 @@ from typing import Optional
 
 # a tag (<script>, <img src=x onerror=...>, </div>), a javascript: URL, a template placeholder
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9-]*([\s/][^<>]*)?>|javascript\s*:|\{\{.*?\}\}|\$\{.*?\}", re.S)
+# pasted Markdown: a heading line (or a code fence) in a text of several lines
+_MARKDOWN = re.compile(r"^\s{0,3}(#{1,6}\s+\S|```)", re.M)
 _SQL = re.compile(
     r"\b(select\s+[\w*,\s]+\s+from|union\s+(all\s+)?select|drop\s+(table|database)|insert\s+into|delete\s+from"
     r"|update\s+\w+\s+set|truncate\s+table|alter\s+table|exec(\s+|\()xp_)\b"
@@ -41,7 +43,7 @@ def noise_kind(text: str) -> Optional[str]:
     stripped = (text or "").strip()
     if not stripped:
         return "symbols"
-    if _MARKUP.search(stripped):
+    if _MARKUP.search(stripped) or ("\n" in stripped and _MARKDOWN.search(stripped)):
         return "markup"
     if _SQL.search(stripped):
         return "sql"
@@ -101,9 +103,16 @@ def _is_mash(text: str) -> bool:
 
 
 def _latin_mash(word: str) -> bool:
-    """A Latin 'word' no language has: four letters along a keyboard row, or five consonants and no vowel."""
+    """A Latin 'word' no language has.
+
+    Four letters along a keyboard row, five consonants and no vowel, or six letters and more all
+    from one row with hardly a vowel ("jkfdlsajfkl"; "salads" has its vowels).
+    """
     if len(word) < 4:
         return False
+    vowels = sum(1 for letter in word if letter in _ENGLISH_VOWELS)
+    if len(word) >= 6 and vowels <= len(word) * 0.25 and any(set(word) <= set(row) for row in _KEYBOARD_ROWS[:3]):
+        return True
     for row in _KEYBOARD_ROWS:
         for start in range(len(row) - 3):
             if row[start : start + 4] in word or row[start : start + 4][::-1] in word:

@@ -40,6 +40,11 @@ from nlu.noise import noise_kind
         ("hjkl", "mash"),
         ("xcvbn", "mash"),
         ("bcdfgh zxcv", "mash"),
+        ("hkdsalfjhk", "mash"),
+        ("dsklfjsld;", "mash"),
+        ("# 회의록\n- 안건 1\n- 안건 2", "markup"),
+        ("## Release notes\n* fixed 3 bugs", "markup"),
+        ("```\nx = 1\n```", "markup"),
     ],
 )
 def test_noise_shapes_are_named(text, kind):
@@ -73,6 +78,10 @@ def test_noise_shapes_are_named(text, kind):
         "가격이 3000원 > 2500원 이상해요",
         "select 버튼이 안 눌려요",
         "네",
+        "salads",
+        "my salads are missing",
+        "#1 주문이 안 왔어요",
+        "치킨 2개 시켰는데\n- 콜라 없음\n- 무 없음",
     ],
 )
 def test_what_customers_write_is_not_noise(text):
