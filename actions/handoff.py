@@ -44,6 +44,10 @@ REASON_NOTES = {
     "not_understood": "봇이 두 번 연속 이해하지 못함",
     "customer_request": "고객이 상담원 연결을 요청함",
     "delivered_not_received": "배달완료로 표시됐지만 고객이 받지 못함",
+    "escalation_manager": "⚠ 고객이 책임자 연결을 요구함",
+    "escalation_swearing": "⚠ 고객이 욕설을 함(크게 화가 남)",
+    "escalation_anger": "⚠ 고객이 크게 화가 남",
+    "escalation_repeated": "⚠ 고객이 같은 문제를 세 번 말함",
 }
 
 

@@ -73,8 +73,12 @@ def forget_all() -> Dict[str, Any]:
 
 
 def after_answer(pending: List[str]) -> Dict[str, Any]:
-    """The bot answered this problem and another one is pending: the order and its proof stay for it."""
-    return {**{name: None for name in DETAIL_SLOTS + PROGRESS_SLOTS}, "also_problems": pending or None}
+    """The bot answered this problem and another one is pending: the order and its proof stay for it.
+
+    What the records showed for this problem is forgotten: the next one reads them for its own category.
+    """
+    return {**{name: None for name in DETAIL_SLOTS + PROGRESS_SLOTS}, "order_finding": None,
+            "also_problems": pending or None}
 
 
 def new_order(number: str) -> Dict[str, Any]:

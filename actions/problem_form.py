@@ -33,7 +33,7 @@ from actions.attachments import attachments_of_latest_message
 from actions.business_rules import BusinessRules
 from actions.category import current_category
 from actions.identity import client_of, signed_customer
-from actions.order_access import finding_of, is_verified, proof_for, proof_value
+from actions.order_access import finding_of, is_verified, may_see, proof_for, proof_value
 from actions.order_facts import delay_facts, delay_message, payment_findings, payment_message
 from actions.ownership_checks import OwnershipChecks
 from actions.services import Services, UsesServices
@@ -64,6 +64,7 @@ RESOLUTION_WORDS = (
 _FOUR_DIGITS = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _CORRECTION = re.compile(r"잘못|틀렸|틀린|정정|바꿀게|수정할게|다시 (말|알려|할게)")
 _DIGIT = re.compile(r"\d")
+HOLD_ON = "hold_on"  # the customer needs a moment: not an answer, not a failure
 
 
 def _message(tracker: Tracker) -> Dict[str, Any]:
@@ -76,6 +77,12 @@ def _intent(tracker: Tracker) -> Optional[str]:
 
 def _text(tracker: Tracker) -> str:
     return _message(tracker).get("text") or ""
+
+
+def _carries_data(tracker: Tracker) -> bool:
+    """The message holds something a question may take: an entity, a photo or four digits in a row."""
+    return bool(_message(tracker).get("entities") or attachments_of_latest_message(tracker)
+                or _FOUR_DIGITS.search(_text(tracker)))
 
 
 def _message_time(tracker: Tracker) -> datetime:
@@ -171,11 +178,19 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
-        """Validate as usual; remember the form's category; let the customer correct an answer."""
+        """Validate as usual; remember the form's category; let the customer correct an answer.
+
+        "잠시만요" (``hold_on``) answers nothing: the rules acknowledge it and the question is asked
+        again as it was, with nothing extracted and no failure counted. A hold-on that carries data
+        ("잠시만요, ORD-261122-0102 맞나?") is validated as an answer.
+        """
+        if _intent(tracker) == HOLD_ON and not _carries_data(tracker):
+            return []
         events: List[Dict[Text, Any]] = []
         if not tracker.get_slot("form_category"):
             events.append(SlotSet("form_category", current_category(tracker)))
             events += self._also_problems(dispatcher, tracker, current_category(tracker))
+            events += await self._kept_order(dispatcher, tracker, current_category(tracker))
         events += self._corrections(dispatcher, tracker)
         for event in events:
             tracker.slots[event["name"]] = event["value"]
@@ -192,6 +207,19 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
         also = ", ".join(say.CATEGORY_NAMES[c] for c in named)
         dispatcher.utter_message(response="utter_also_problems", also=also, first=say.CATEGORY_NAMES[category])
         return [SlotSet("also_problems", pending)]
+
+    async def _kept_order(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, category: str
+    ) -> List[Dict[Text, Any]]:
+        """A problem taken up next with the proven order kept: its records are read again for this category."""
+        number = tracker.get_slot("order_number")
+        if not number or tracker.get_slot("order_finding") or not is_verified(tracker):
+            return []
+        order = await self.repository.get(number)
+        if order is None or not may_see(tracker, order, self.services.settings.identity_key):
+            return []
+        finding = report_order(order, category, self._now(), dispatcher, self.services.rules)
+        return [SlotSet("order_finding", finding)]
 
     @staticmethod
     def _corrections(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:

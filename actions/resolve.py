@@ -30,12 +30,20 @@ def answered_by_bot(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
     category = current_category(tracker)
     pending = [c for c in tracker.get_slot("also_problems") or [] if c != category and c in problem.PROBLEM_CATEGORIES]
     if pending:
-        buttons = [{"title": say.NEXT_PROBLEM_YES, "payload": f"/{pending[0]}"},
-                   {"title": say.NEXT_PROBLEM_NO, "payload": "/goodbye"}]
-        dispatcher.utter_message(response="utter_next_problem", next=say.CATEGORY_NAMES[pending[0]], buttons=buttons)
-        kept = [SlotSet(name, value) for name, value in problem.after_answer(pending[1:]).items()]
-        return [*kept, SlotSet("survey_due", False)]
+        return offer_next_problem(dispatcher, pending[0], pending[1:], "utter_next_problem",
+                                  next=say.CATEGORY_NAMES[pending[0]])
     return [*clear_problem_slots(), SlotSet("survey_due", True), SlotSet("survey_ticket", None)]
+
+
+def offer_next_problem(
+    dispatcher: CollectingDispatcher, category: str, pending: List[str], response: str, **values: Any
+) -> List[Dict[Text, Any]]:
+    """Ask with buttons whether to go on with ``category``; the order and its proof stay, the survey waits."""
+    buttons = [{"title": say.NEXT_PROBLEM_YES, "payload": f"/{category}"},
+               {"title": say.NEXT_PROBLEM_NO, "payload": "/goodbye"}]
+    dispatcher.utter_message(response=response, buttons=buttons, **values)
+    kept = [SlotSet(name, value) for name, value in problem.after_answer(pending).items()]
+    return [*kept, SlotSet("survey_due", False)]
 
 
 def handed_over(events: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
@@ -87,9 +95,9 @@ class ActionSubmitProblem(UsesServices, Action):
                 dispatcher.utter_message(response="utter_wait_acknowledged")
                 return answered_by_bot(dispatcher, tracker)
             return await self._ticket(dispatcher, tracker, "delay_refund")
-        if finding == "cancelled":
-            dispatcher.utter_message(response="utter_order_cancelled_help")
-            return answered_by_bot(dispatcher, tracker)
+        if finding == "cancelled":  # the money may still be missing: the payment problem is one tap away
+            pending = [c for c in tracker.get_slot("also_problems") or [] if c not in ("delay", "payment")]
+            return offer_next_problem(dispatcher, "payment", pending, "utter_order_cancelled_help")
         return answered_by_bot(dispatcher, tracker)
 
     async def _payment(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:

@@ -22,7 +22,10 @@ from typing import Any, Callable, Dict
 from support.order_numbers import ORDER_NUMBER_PATTERN, normalize_order_number
 
 # intents a button sends without entities ("greet": a platform's "get started" button, e.g. Messenger's)
-BUTTON_INTENTS = frozenset({"greet", "delay", "quality", "payment", "request_agent", "dont_know", "stop", "deny"})
+# "goodbye": the "괜찮아요" of the next-problem offer (actions/resolve.py)
+BUTTON_INTENTS = frozenset({
+    "greet", "delay", "quality", "payment", "request_agent", "dont_know", "stop", "deny", "goodbye",
+})
 
 
 def _one_of(*values: str) -> Callable[[Any], bool]:

@@ -230,15 +230,25 @@ def find_pii(text: str) -> List[PiiMatch]:
     return sorted(found, key=lambda m: m.start)
 
 
+_FOUR_DIGIT_GROUP = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
 def phone_last_four(text: str) -> str | None:
     """The last four digits of the one phone number in ``text``, or ``None``.
 
     A customer asked for the last four digits often types the whole number
     (``010-5555-0147``, ``+82 10 5555 0147``); only its last four are kept, the
-    rest is never stored. Two different numbers in one message are ambiguous: ``None``.
+    rest is never stored. Two different numbers in one message are ambiguous, and so is a
+    number beside four other digits ("5432요, 가게 02-555-0108은 안 받네요"): ``None``.
     """
-    lasts = {m.replacement[-4:] for m in find_pii(text) if m.kind == "phone"}
-    return lasts.pop() if len(lasts) == 1 else None
+    phones = [m for m in find_pii(text) if m.kind == "phone"]
+    lasts = {m.replacement[-4:] for m in phones}
+    if len(lasts) != 1:
+        return None
+    plain = _plain(text)
+    outside = [g for g in _FOUR_DIGIT_GROUP.finditer(plain)
+               if not any(m.start <= g.start() and g.end() <= m.end for m in phones)]
+    return None if outside else lasts.pop()
 
 
 def mask(text: str) -> str:

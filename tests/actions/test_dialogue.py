@@ -140,3 +140,21 @@ async def test_a_photo_sent_with_words_the_nlu_misread_is_not_given_up():
     dispatcher = CollectingDispatcher()
     assert await ActionCannotProvide().run(dispatcher, tracker, DOMAIN) == []
     assert dispatcher.messages == []
+
+
+async def test_a_cancelled_order_offers_the_payment_problem_with_the_order_kept():
+    from actions.resolve import ActionSubmitProblem
+
+    tracker = make_tracker([user_event("x", "inform")], slots={
+        "form_category": "delay", "problem_category": "delay", "order_number": "ORD-261122-0108",
+        "order_verified": "phone:ORD-261122-0108", "order_finding": "cancelled",
+    })
+    dispatcher = CollectingDispatcher()
+    events = {e["name"]: e["value"] for e in await ActionSubmitProblem().run(dispatcher, tracker, DOMAIN)}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_order_cancelled_help"]
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/payment", "/goodbye"]
+    assert "order_number" not in events and "order_verified" not in events, "the order and its proof stay"
+    assert events["order_finding"] is None, "the payment problem reads the records for itself"
+    assert events["survey_due"] is False and "ticket_number" not in events
+    said = DOMAIN["responses"]["utter_order_cancelled_help"][0]["text"]
+    assert "말씀해 주세요" not in said, "the choice is a button, not a phrase to type"

@@ -428,3 +428,40 @@ async def test_two_different_phone_numbers_are_asked_again(orders, checks):
     extracted = await form(orders, checks).extract_phone_last4(dispatcher, asked, DOMAIN)
     assert extracted == {"phone_last4": None}
     assert responses(dispatcher) == ["utter_phone_last4_format"]
+
+
+@pytest.mark.parametrize("text", ["1분만요", "주문번호가 뭐였더라.. 잠시만요", "잠깐만"])
+async def test_a_customer_who_needs_a_moment_is_neither_answered_nor_failed(orders, checks, text):
+    dispatcher = CollectingDispatcher()
+    asked = tracker(text=text, intent="hold_on", requested_slot="phone_last4", form_category="delay",
+                    failed_validations={"phone_last4": 2}, **PROVEN)
+    events = await form(orders, checks).run(dispatcher, asked, DOMAIN)
+    assert events == [] and dispatcher.messages == [], "no format complaint, no failure, nothing extracted"
+
+
+async def test_a_problem_taken_up_next_reads_the_kept_order_again_for_its_category(orders, checks):
+    """The delay flow found ORD-261122-0108 cancelled; the payment problem taken next sees the money still taken."""
+    dispatcher = CollectingDispatcher()
+    kept = tracker("payment", intent="payment", text="/payment", order_number="ORD-261122-0108",
+                   order_verified="phone:ORD-261122-0108")
+    events = await form(orders, checks).run(dispatcher, kept, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["form_category"] == "payment"
+    assert slots["order_finding"] == "charged_no_order"
+    assert dispatcher.messages, "the customer is told what the payment records show"
+
+
+async def test_an_order_not_proven_is_not_read_when_a_form_starts(orders, checks):
+    dispatcher = CollectingDispatcher()
+    unproven = tracker("payment", intent="payment", text="/payment", order_number="ORD-261122-0108")
+    events = await form(orders, checks).run(dispatcher, unproven, DOMAIN)
+    assert "order_finding" not in {e.get("name") for e in events}
+    assert dispatcher.messages == []
+
+
+async def test_a_hold_on_that_carries_data_is_validated_as_an_answer(orders, checks):
+    dispatcher = CollectingDispatcher()
+    asked = tracker(text="잠시만요 5678 맞나", intent="hold_on", requested_slot="phone_last4", form_category="delay",
+                    **PROVEN)
+    events = await form(orders, checks).run(dispatcher, asked, DOMAIN)
+    assert events, "the digits are checked like any answer"

@@ -106,6 +106,18 @@ def test_money_taken_for_a_cancelled_order(stack):
     assert chat.ticket(reply)["priority"] == "high"
 
 
+def test_a_cancelled_order_found_in_the_delay_flow_leads_on_to_its_refund(stack):
+    chat = Conversation(stack)
+    chat.say("주문한 버거가 아직 안 와요")
+    chat.say("ORD-261122-0108")
+    offered = chat.say("5432")
+    assert "취소된 주문" in offered and "[네, 도와주세요]" in offered, "the refund is one tap away"
+    reply = chat.say("/payment")
+    assert "뒤 4자리" not in reply and "주문번호를 알려" not in reply, "the proven order is kept"
+    ticket = chat.ticket(reply)
+    assert (ticket["category"], ticket["order_number"], ticket["priority"]) == ("payment", "ORD-261122-0108", "high")
+
+
 def test_payment_details_are_compared_with_the_records(stack):
     chat = Conversation(stack)
     chat.say("결제 금액이 이상하게 나왔어요")
@@ -227,3 +239,15 @@ def test_forged_customer_token_is_refused_and_nothing_is_shown(stack):
     assert (status, answer["error"]) == (401, "invalid_customer_token")
     chat.say("배달이 너무 늦어요")
     assert "뒤 4자리" in chat.say("ORD-261122-0102"), "without a valid token, the phone digits are asked"
+
+
+def test_a_customer_who_needs_a_moment_keeps_the_question_open(stack):
+    chat = Conversation(stack)
+    assert "주문번호" in chat.say("배달이 너무 늦어요")
+    waiting = chat.say("주문번호가 뭐였더라.. 잠시만요")
+    assert "천천히" in waiting and "주문번호를 알려" in waiting, "acknowledged, and the same question stays open"
+    assert "뒤 4자리" in chat.say("ORD-261122-0102")
+    assert "천천히" in chat.say("1분만요")
+    verified = chat.say("010-1234-5678")
+    assert "늦어지고" in verified, "the whole phone number is taken as its last four digits"
+    assert "010-1234" not in verified and "1234-5678" not in verified, "and never echoed"

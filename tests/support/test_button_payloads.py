@@ -28,6 +28,19 @@ def test_every_button_of_the_domain_still_works(response, payload):
     assert as_customer_text(payload) == payload
 
 
+def test_the_buttons_the_actions_build_work():
+    """The next-problem offer (actions/resolve.py) builds its buttons in code, not in the domain."""
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.resolve import offer_next_problem
+
+    dispatcher = CollectingDispatcher()
+    offer_next_problem(dispatcher, "payment", [], "utter_next_problem", next="결제")
+    payloads = [button["payload"] for button in dispatcher.messages[0]["buttons"]]
+    assert payloads == ["/payment", "/goodbye"]
+    assert all(is_offered(payload) for payload in payloads)
+
+
 def test_the_recent_order_buttons_work():
     payload = order_choice("ORD-261122-0102")
     assert payload == '/inform{"order_number": "ORD-261122-0102"}'

@@ -329,6 +329,8 @@ def test_no_long_digit_run_survives_in_a_masked_card():
         ("０１０－５５５５－０１４７", "0147"),
         ("010-5555-0147 맞아요, 010-5555-0147", "0147"),  # the same number twice is one number
         ("010-1111-2222 또는 010-3333-4444", None),
+        ("뒷자리 5432요 (가게 02-555-0108은 안 받네요)", None),
+        ("5432 인데 남편 번호는 010-1111-2222", None),
         ("0147", None),  # four digits alone are not a phone number
         ("ORD-261122-0147", None),
         ("1588-1234", None),
