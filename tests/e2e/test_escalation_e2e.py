@@ -27,11 +27,3 @@ def test_swearing_inside_the_form_leaves_it_for_a_person(stack):
     relayed = chat.say("언제 연락 와요")
     assert not TICKET_NUMBER.search(relayed), "the next message goes to the person, not to a new ticket"
 
-
-def test_the_same_problem_said_three_times_reaches_a_person(stack):
-    chat = Conversation(stack)
-    chat.say("배달이 안 와요")
-    chat.say("음식이 아직도 안 왔어요")
-    reply = chat.say("배달 언제 오냐고요 아직도 안 와요")
-    ticket = chat.ticket(reply)
-    assert ticket["priority"] == "high" and "같은 문제를 세 번" in ticket["summary"]
