@@ -23,6 +23,12 @@ from support.conversation_ids import path_segment
 
 logger = logging.getLogger(__name__)
 
+# The desk (Sanic) closes a connection idle for 5 s. A pooled connection kept longer can be
+# closed by the desk just as a request goes out on it; keep ours for less than that.
+KEEPALIVE_SECONDS = 2.0
+# Connection errors that mean the request never reached the desk's handler on a reused connection.
+_STALE_CONNECTION = (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError)
+
 
 class DeskUnavailable(RuntimeError):
     """The desk could not be reached or refused the request."""
@@ -67,6 +73,7 @@ class DeskClient:
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
                 timeout=aiohttp.ClientTimeout(total=self._config.desk_timeout),
                 headers={"Authorization": f"Bearer {self._config.desk_token}"},
             )
@@ -79,13 +86,35 @@ class DeskClient:
         body: Optional[Dict[str, Any]] = None,
         headers: Optional[Dict[str, str]] = None,
         params: Optional[Dict[str, str]] = None,
+        repeatable: bool = False,
     ) -> Optional[Dict[str, Any]]:
         """One desk call; the JSON answer, or None for a 404 on a GET.
+
+        A call that can safely be made twice (``repeatable``: a GET, one with an
+        ``Idempotency-Key``, or one that changes nothing the second time) is tried once more when the connection drops before any answer: a pooled
+        connection the desk had just closed.
 
         Raises:
             DeskRejected: on any other 4xx.
             DeskUnavailable: on a network error, a timeout or a 5xx.
         """
+        repeatable = repeatable or method == "GET" or "Idempotency-Key" in (headers or {})
+        try:
+            return await self._request_once(method, path, body, headers, params)
+        except DeskUnavailable as exc:
+            if not repeatable or not isinstance(exc.__cause__, _STALE_CONNECTION):
+                raise
+            logger.info("desk connection dropped on %s %s (%r); trying once more", method, path, exc.__cause__)
+            return await self._request_once(method, path, body, headers, params)
+
+    async def _request_once(
+        self,
+        method: str,
+        path: str,
+        body: Optional[Dict[str, Any]],
+        headers: Optional[Dict[str, str]],
+        params: Optional[Dict[str, str]],
+    ) -> Optional[Dict[str, Any]]:
         url = f"{self._config.desk_url}{path}"
         try:
             async with self._http().request(
@@ -102,8 +131,10 @@ class DeskClient:
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
             raise DeskUnavailable(f"desk unreachable at {url}: {exc!r}") from exc
 
-    async def _post(self, path: str, body: Dict[str, Any], headers: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
-        return await self._request("POST", path, body, headers)
+    async def _post(
+        self, path: str, body: Dict[str, Any], headers: Optional[Dict[str, str]] = None, repeatable: bool = False
+    ) -> Dict[str, Any]:
+        return await self._request("POST", path, body, headers, repeatable=repeatable)
 
     async def _get(self, path: str, params: Optional[Dict[str, str]] = None) -> Optional[Dict[str, Any]]:
         return await self._request("GET", path, params=params)
@@ -149,7 +180,7 @@ class DeskClient:
 
     async def mark_delivered(self, delivery_id: int) -> None:
         """Record that a reply reached the customer."""
-        await self._post(f"/api/deliveries/{int(delivery_id)}/delivered", {})
+        await self._post(f"/api/deliveries/{int(delivery_id)}/delivered", {}, repeatable=True)  # twice is harmless
 
     async def close(self) -> None:
         """Close the HTTP session."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from aiohttp import web
 
@@ -89,3 +91,72 @@ async def test_the_longest_conversation_id_still_makes_one_ticket(tmp_path, desk
         assert added.ticket.number == first.number
     finally:
         await client.close()
+
+
+class DroppingProxy:
+    """A TCP proxy to the desk that closes the first ``drops`` connections as soon as a request arrives on them.
+
+    That is what a client meets when the desk closes a pooled connection just as a request goes out on it.
+    """
+
+    def __init__(self, target: str, drops: int) -> None:
+        host, port = target.split("//", 1)[1].split(":")
+        self.target = (host, int(port))
+        self.drops = drops
+        self.requests = 0
+        self._server = None
+
+    async def __aenter__(self) -> str:
+        from processes import free_port
+
+        port = free_port()
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", port)
+        return f"http://127.0.0.1:{port}"
+
+    async def __aexit__(self, *_exc) -> None:
+        self._server.close()
+        await self._server.wait_closed()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        first = await reader.read(65536)
+        self.requests += 1
+        if self.drops > 0:
+            self.drops -= 1
+            writer.close()
+            return
+        desk_reader, desk_writer = await asyncio.open_connection(*self.target)
+        desk_writer.write(first)
+
+        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            while data := await source.read(65536):
+                sink.write(data)
+                await sink.drain()
+            sink.close()
+
+        await asyncio.gather(pipe(reader, desk_writer), pipe(desk_reader, writer), return_exceptions=True)
+
+
+async def test_a_connection_dropped_before_any_answer_is_tried_again_when_that_is_safe(tmp_path, desk_server):
+    """The ticket (idempotent by its key) and a GET are tried once more; a rating, which has no key, is not."""
+    async with DroppingProxy(desk_server["url"], drops=1) as url:
+        client = DeskClient(test_settings(tmp_path, url, desk_server["token"]))
+        try:
+            ticket = await client.create_ticket({**TICKET, "sender_id": "rest:dropped-1"}, "key-dropped-1")
+            assert ticket.sender_id == "rest:dropped-1"
+        finally:
+            await client.close()
+    async with DroppingProxy(desk_server["url"], drops=1) as url:
+        client = DeskClient(test_settings(tmp_path, url, desk_server["token"]))
+        try:
+            assert (await client.open_ticket_of("rest:dropped-1")).number == ticket.number
+        finally:
+            await client.close()
+    proxy = DroppingProxy(desk_server["url"], drops=1)
+    async with proxy as url:
+        client = DeskClient(test_settings(tmp_path, url, desk_server["token"]))
+        try:
+            with pytest.raises(DeskUnavailable):
+                await client.rate({"ticket_number": ticket.number, "rating": 5})
+        finally:
+            await client.close()
+    assert proxy.requests == 1, "a request that is not safe to repeat is sent once"
