@@ -109,6 +109,8 @@ def load_noise(path: Path = NOISE) -> List[str]:
 # what the bot answers without a problem form or a person: an FAQ topic, small talk, text not addressed to
 # support. docs/nlu.md's "other" is "questions the FAQ answers, and everything else", so they route there.
 ANSWERED_AS_OTHER = ("other", "greet", "goodbye", "thank", "out_of_scope")
+# cancelling or changing an order: docs/nlu.md's other/cancel_order and other/change_order, their own intents
+ORDER_REQUESTS = ("cancel_order", "change_order")
 
 
 def category_of(intent: str, strict: bool = False) -> str:
@@ -116,6 +118,8 @@ def category_of(intent: str, strict: bool = False) -> str:
     problem (only the ``other`` intent when ``strict``), else "(none)" (request_agent, not understood, answers)."""
     if intent in CATEGORIES:
         return intent
+    if intent in ORDER_REQUESTS:
+        return "other"
     return "other" if not strict and intent in ANSWERED_AS_OTHER else "(none)"
 
 
