@@ -12,7 +12,8 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.linear_intent_classifier import LinearIntentClassifier, sentence_vector
+from nlu.linear_intent_classifier import LinearIntentClassifier
+from nlu.linear_model import sentence_vector
 
 VOCABULARY = ["배달", "늦", "안", "와", "음식", "식", "머리카락", "결제", "두", "번"]
 
