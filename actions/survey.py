@@ -23,6 +23,11 @@ _WORDS = {"최고": 5, "만족": 5, "좋아": 4, "보통": 3, "별로": 2, "불�
 SKIP = "-"
 
 
+def _holds_on(tracker: Tracker) -> bool:
+    """"잠시만요": the customer needs a moment; the question stays open (data/rules.yml acknowledges it)."""
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name") == "hold_on"
+
+
 class ValidateSurveyForm(FormValidationAction):
     """Reads the rating and the comment."""
 
@@ -33,8 +38,8 @@ class ValidateSurveyForm(FormValidationAction):
     async def extract_survey_rating(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """A digit 1–5 or a word such as 만족 / 별로."""
-        if tracker.get_slot("requested_slot") != "survey_rating":
+        """A digit 1–5 or a word such as 만족 / 별로 ("1분만요", a moment asked for, is none)."""
+        if tracker.get_slot("requested_slot") != "survey_rating" or _holds_on(tracker):
             return {}
         text = (tracker.latest_message or {}).get("text") or ""
         if any(e.get("entity") == "survey_rating" for e in (tracker.latest_message or {}).get("entities", [])):
@@ -64,7 +69,7 @@ class ValidateSurveyForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         """Whatever the customer writes; "no" or the skip button leaves it empty."""
-        if tracker.get_slot("requested_slot") != "survey_comment":
+        if tracker.get_slot("requested_slot") != "survey_comment" or _holds_on(tracker):
             return {}
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
