@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -17,7 +17,7 @@ from actions.handoff import clear_problem_slots, open_ticket
 from actions.identity import signed_customer
 from actions.order_access import is_verified, may_see
 from actions.order_facts import clock
-from actions.problem_form import answers_the_question, report_order
+from actions.problem_form import FREE_TEXT_SLOTS, answers_the_question, report_order
 from actions.services import UsesServices
 from support import customer_texts as say
 from support.button_payloads import order_choice
@@ -145,8 +145,15 @@ class ActionHandleFallback(UsesServices, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
-        """Noise: the menu, never a ticket. Close guesses: a button each. Else the menu or the handoff."""
+        """Noise: the menu, never a ticket. Close guesses: a button each. Else the menu or the handoff.
+
+        A form asking for the customer's own words (what to change in the order) takes the message as the
+        answer, however the NLU read it.
+        """
         parse_data = tracker.latest_message or {}
+        loop = tracker.active_loop.get("name")
+        if loop and tracker.get_slot("requested_slot") in FREE_TEXT_SLOTS and not is_noise(parse_data):
+            return [FollowupAction(loop)]
         if is_noise(parse_data):
             dispatcher.utter_message(response="utter_default")
             return []

@@ -18,6 +18,7 @@ from actions.desk_client import DeskClient, DeskRejected, DeskUnavailable
 from actions.identity import signed_customer
 from actions.order_access import finding_of, is_verified
 from actions.order_facts import day_and_clock
+from actions.order_request import requested_change
 from actions.services import Services, UsesServices
 from actions.transcript import latest_user_timestamp, transcript_from_tracker
 from contract.requests import idempotency_key as idempotency_key_of
@@ -48,6 +49,11 @@ REASON_NOTES = {
     "escalation_swearing": "⚠ 고객이 욕설을 함(크게 화가 남)",
     "escalation_anger": "⚠ 고객이 크게 화가 남",
     "escalation_repeated": "⚠ 고객이 같은 문제를 세 번 말함",
+    "cancel_request": "주문 취소 요청(가게 조리 전)",
+    "cancel_cooking": "⚠ 조리 중인 주문의 취소 요청: 가게 동의가 필요하고 시간이 급함",
+    "change_request": "주문 변경 요청(가게 조리 전)",
+    "change_cooking": "⚠ 조리 중인 주문의 변경 요청: 가게 동의가 필요함",
+    "change_on_the_way": "⚠ 배달 중인 주문의 변경 요청: 라이더에게 전달할 수 있는지 확인",
 }
 
 
@@ -105,6 +111,8 @@ def ticket_payload(
         "problem_time": tracker.get_slot("problem_time"),
         "requested_resolution": REQUESTED_RESOLUTIONS.get(resolution, resolution),
         "payment_details": payment_details(tracker),
+        "requested_change": requested_change(tracker),
+        "handoff_reason": REASON_NOTES.get(reason),
         "summary": summary,
         "transcript": transcript,
     }

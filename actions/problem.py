@@ -19,10 +19,12 @@ PROOF_SLOTS = ("order_verified", "order_finding", "phone_last4", "phone_attempts
 # what the categories ask; a topic switch forgets these (the order and its proof stay)
 DETAIL_SLOTS = (
     "problem_time", "photos", "photos_unavailable", "resolution", "payment_amount", "payment_method", "payment_time",
+    "requested_change", "cancel_choice",
 )
 # how the form is going
-# (also_problems: the other problems the customer named at the start, taken after this one; a switch keeps them)
-PROGRESS_SLOTS = ("failed_validations", "handoff_reason", "form_category", "also_problems")
+# (also_problems: the other problems the customer named at the start, taken after this one; a switch keeps them;
+# order_request: "cancel" or "change" when the customer asks to cancel or change the order, :mod:`actions.order_request`)
+PROGRESS_SLOTS = ("failed_validations", "handoff_reason", "form_category", "also_problems", "order_request")
 # every slot of one problem: forgotten once the problem ends in an answer or a ticket (who the customer is stays)
 ALL_SLOTS = ORDER_SLOTS + PROOF_SLOTS + DETAIL_SLOTS + PROGRESS_SLOTS
 # the categories a problem is worked on in (the rest is answered from the FAQ or handed to a person)
@@ -39,11 +41,16 @@ CORRECTIONS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
 UNKNOWN = "모름"
 
 
-def required_slots(category: str, no_order: bool, order_given: bool, proven: bool, finding: Optional[str]) -> List[str]:
-    """The slots a problem of ``category`` still needs, by what the order's records showed.
+def required_slots(
+    category: str, no_order: bool, order_given: bool, proven: bool, finding: Optional[str],
+    request: Optional[str] = None,
+) -> List[str]:
+    """The slots a problem of ``category`` (or a ``request`` to cancel or change the order) still needs.
 
     * always the order number (unless the customer has none), then its phone digits
       until that very order is proven;
+    * a change: what to change; a cancellation of an order the store has not started on:
+      whether the customer cancels in the app or wants it done for them;
     * delay: the remedy when the order is late; the time without an order;
     * quality: photos and the remedy; the time without an order;
     * payment: amount, method and approval time when the records do not explain it.
@@ -53,6 +60,10 @@ def required_slots(category: str, no_order: bool, order_given: bool, proven: boo
         slots.append("order_number")
         if order_given and not proven:
             return slots + ["phone_last4"]
+    if request == "change":
+        return slots + ["requested_change"]
+    if request == "cancel":
+        return slots + (["cancel_choice"] if finding == "open" else [])
     if category == "delay":
         if no_order:
             slots.append("problem_time")

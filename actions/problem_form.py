@@ -35,6 +35,7 @@ from actions.category import current_category
 from actions.identity import client_of, signed_customer
 from actions.order_access import finding_of, is_verified, may_see, proof_for, proof_value
 from actions.order_facts import delay_facts, delay_message, payment_findings, payment_message
+from actions.order_request import MAX_CHANGE, cancel_choice_of, report_state
 from actions.ownership_checks import OwnershipChecks
 from actions.services import Services, UsesServices
 from actions.transcript import latest_user_timestamp
@@ -65,6 +66,8 @@ _FOUR_DIGITS = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _CORRECTION = re.compile(r"잘못|틀렸|틀린|정정|바꿀게|수정할게|다시 (말|알려|할게)")
 _DIGIT = re.compile(r"\d")
 HOLD_ON = "hold_on"  # the customer needs a moment: not an answer, not a failure
+# questions answered in the customer's own words, whatever the NLU makes of them
+FREE_TEXT_SLOTS = frozenset({"requested_change"})
 
 
 def _message(tracker: Tracker) -> Dict[str, Any]:
@@ -123,6 +126,8 @@ def answers_the_question(tracker: Tracker) -> bool:
     attached photo), so the dialogue must neither switch the problem nor give up the question.
     """
     requested = tracker.get_slot("requested_slot")
+    if requested in FREE_TEXT_SLOTS:  # "what should change?": any words are the answer
+        return True
     text = _text(tracker).lower()
     short = len("".join(text.split())) <= _SHORT_ANSWER
     if requested == "resolution":
@@ -135,9 +140,13 @@ def answers_the_question(tracker: Tracker) -> bool:
 
 
 def report_order(
-    order: Order, category: str, now: datetime, dispatcher: CollectingDispatcher, rules: BusinessRules
+    order: Order, category: str, now: datetime, dispatcher: CollectingDispatcher, rules: BusinessRules,
+    request: Optional[str] = None,
 ) -> str:
-    """Tell the verified customer what the order's records show for ``category``; returns the finding."""
+    """Tell the verified customer what the order's records show for ``category`` (or for a ``request`` to
+    cancel or change it: its state); returns the finding."""
+    if request:
+        return report_state(order, dispatcher)
     if category == "delay":
         facts = delay_facts(order, now, rules)
         dispatcher.utter_message(text=delay_message(order, facts, now, rules))
@@ -218,7 +227,8 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
         order = await self.repository.get(number)
         if order is None or not may_see(tracker, order, self.services.settings.identity_key):
             return []
-        finding = report_order(order, category, self._now(), dispatcher, self.services.rules)
+        finding = report_order(order, category, self._now(), dispatcher, self.services.rules,
+                               tracker.get_slot("order_request"))
         return [SlotSet("order_finding", finding)]
 
     @staticmethod
@@ -265,6 +275,7 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
             order_given=bool(slot("order_number")),
             proven=is_verified(tracker),
             finding=finding_of(tracker),
+            request=slot("order_request"),
         )
 
     # -- failures -------------------------------------------------------------
@@ -403,7 +414,8 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
         self, order: Order, dispatcher: CollectingDispatcher, tracker: Tracker, proof: str
     ) -> Dict[Text, Any]:
         """The order is the customer's (``proof``: ``token`` or ``phone``): say what its records show."""
-        finding = report_order(order, current_category(tracker), self._now(), dispatcher, self.services.rules)
+        finding = report_order(order, current_category(tracker), self._now(), dispatcher, self.services.rules,
+                               tracker.get_slot("order_request"))
         return {"order_verified": proof_value(proof, order.number), "order_finding": finding}
 
     # -- time ---------------------------------------------------------------------
@@ -551,3 +563,35 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
             dispatcher.utter_message(response="utter_problem_time_unclear")
             return {"payment_time": None}
         return {}
+
+    # -- cancelling or changing the order (actions/order_request.py) -------------
+
+    async def extract_requested_change(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """What the customer wants changed, in their words ("주소를 101동 1203호로요")."""
+        if tracker.get_slot("requested_slot") != "requested_change":
+            return {}
+        if _intent(tracker) in ("stop", "dont_know", "request_agent", "greet", "goodbye"):
+            return {}
+        text = " ".join(_text(tracker).split())
+        return {"requested_change": text} if text else {}
+
+    async def validate_requested_change(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Some words of what to change, not more than the ticket holds."""
+        text = str(slot_value or "").strip()
+        if len(text) < 2 or len(text) > MAX_CHANGE:
+            return self._fail("requested_change", tracker, dispatcher, "utter_requested_change_unclear",
+                              maximum=MAX_CHANGE)
+        return {"requested_change": text}
+
+    async def extract_cancel_choice(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Cancel in the app, or have it done: from the buttons or the customer's words."""
+        if tracker.get_slot("requested_slot") != "cancel_choice":
+            return {}
+        choice = cancel_choice_of(_intent(tracker), _text(tracker))
+        return {"cancel_choice": choice} if choice else {}

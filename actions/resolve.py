@@ -15,6 +15,7 @@ from actions.category import current_category
 from actions.handoff import clear_problem_slots, open_ticket
 from actions.order_access import finding_of, may_see
 from actions.order_facts import won
+from actions.order_request import outcome as request_outcome
 from actions.services import UsesServices
 from support import customer_texts as say
 
@@ -67,6 +68,8 @@ class ActionSubmitProblem(UsesServices, Action):
             return handed_over(clear_problem_slots())
         if slot("handoff_reason"):
             return await self._ticket(dispatcher, tracker, slot("handoff_reason"))
+        if slot("order_request"):
+            return await self._request(dispatcher, tracker)
         category = current_category(tracker)
         if category == "delay":
             return await self._delay(dispatcher, tracker)
@@ -81,6 +84,20 @@ class ActionSubmitProblem(UsesServices, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, resolution: Optional[str] = None
     ) -> List[Dict[Text, Any]]:
         return handed_over(await open_ticket(self.services, dispatcher, tracker, reason, resolution))
+
+    async def _request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+        """Cancel or change the order: what its state allows (:func:`actions.order_request.outcome`)."""
+        result = request_outcome(tracker)
+        if result.get("offer") == "payment":  # already cancelled: is the money back? one tap away
+            return offer_next_problem(dispatcher, "payment", [], result["response"])
+        dispatcher.utter_message(response=result["response"])
+        if "reason" in result:
+            return await self._ticket(dispatcher, tracker, result["reason"])
+        if result["offer"] == "answered":
+            return answered_by_bot(dispatcher, tracker)
+        # too late to cancel or change: the answer's buttons offer a problem report or a person, the order kept
+        kept = [SlotSet(name, value) for name, value in problem.after_answer([]).items()]
+        return [*kept, SlotSet("survey_due", False)]
 
     async def _delay(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         finding = finding_of(tracker)

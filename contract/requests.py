@@ -21,7 +21,9 @@ from contract.vocabulary import (
     MAX_IDEMPOTENCY_KEY,
     MAX_LINE,
     MAX_LINES,
+    MAX_HANDOFF_REASON,
     MAX_ORDER_NUMBER,
+    MAX_REQUESTED_CHANGE,
     MAX_RESOLUTION,
     MAX_SENDER_ID,
     MAX_SUMMARY,
@@ -58,6 +60,10 @@ class TicketCreate(ContractModel):
     problem_time: Optional[datetime] = None
     requested_resolution: Optional[constr(max_length=MAX_RESOLUTION)] = None  # type: ignore[valid-type]
     payment_details: Optional[Dict[str, Any]] = None
+    # a cancellation or a change of the order the customer asked for (the bot never does it itself)
+    requested_change: Optional[constr(max_length=MAX_REQUESTED_CHANGE)] = None  # type: ignore[valid-type]
+    # why the bot handed over (an escalation is flagged here), in the agent's words
+    handoff_reason: Optional[constr(max_length=MAX_HANDOFF_REASON)] = None  # type: ignore[valid-type]
     summary: constr(max_length=MAX_SUMMARY) = ""  # type: ignore[valid-type]
     transcript: List[TranscriptLine] = Field(default_factory=list, max_items=MAX_LINES)
     attachments: AttachmentIds = Field(default_factory=list, max_items=MAX_ATTACHMENTS)

@@ -76,6 +76,8 @@ class TicketSummaryOut(ContractModel):
     problem_time: Optional[datetime]
     requested_resolution: Optional[str]
     payment_details: Optional[Dict[str, Any]]
+    requested_change: Optional[str] = None
+    handoff_reason: Optional[str] = None
     summary: str
     sla_due_at: datetime
     assigned_agent: Optional[AgentOut]

@@ -20,7 +20,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import declarative_base, relationship
 
 from contract.vocabulary import (
-    MAX_CHANNEL, MAX_CUSTOMER_ID, MAX_IDEMPOTENCY_KEY, MAX_ORDER_NUMBER, MAX_RESOLUTION, MAX_SENDER_ID, MAX_TICKET_NUMBER,
+    MAX_CHANNEL, MAX_CUSTOMER_ID, MAX_HANDOFF_REASON, MAX_IDEMPOTENCY_KEY, MAX_ORDER_NUMBER, MAX_REQUESTED_CHANGE,
+    MAX_RESOLUTION, MAX_SENDER_ID, MAX_TICKET_NUMBER,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -75,6 +76,8 @@ class Ticket(Base):
     order_number = Column(String(MAX_ORDER_NUMBER), nullable=True, index=True)
     problem_time = Column(UtcDateTime, nullable=True)
     requested_resolution = Column(String(MAX_RESOLUTION), nullable=True)
+    requested_change = Column(String(MAX_REQUESTED_CHANGE), nullable=True)
+    handoff_reason = Column(String(MAX_HANDOFF_REASON), nullable=True)
     payment_details = Column(JSON, nullable=True)
     summary = Column(Text, nullable=False, default="")
     sla_due_at = Column(UtcDateTime, nullable=False)

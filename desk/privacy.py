@@ -35,6 +35,8 @@ def masked_ticket(data: TicketCreate) -> TicketCreate:
             "summary": mask(data.summary),
             "order_number": masked(data.order_number),  # an order number itself is never masked
             "requested_resolution": masked(data.requested_resolution),
+            "requested_change": masked(data.requested_change),
+            "handoff_reason": masked(data.handoff_reason),
             "payment_details": masked(data.payment_details),
             "transcript": [line.copy(update={"text": mask(line.text)}) for line in data.transcript],
         }

@@ -22,9 +22,10 @@ from typing import Any, Callable, Dict
 from support.order_numbers import ORDER_NUMBER_PATTERN, normalize_order_number
 
 # intents a button sends without entities ("greet": a platform's "get started" button, e.g. Messenger's)
-# "goodbye": the "괜찮아요" of the next-problem offer (actions/resolve.py)
+# "goodbye": the "괜찮아요" of the next-problem offer (actions/resolve.py); "affirm" and "deny": the two choices
+# for an order the store has not started on, cancel it for me or I cancel it in the app (actions/order_request.py)
 BUTTON_INTENTS = frozenset({
-    "greet", "delay", "quality", "payment", "request_agent", "dont_know", "stop", "deny", "goodbye",
+    "greet", "delay", "quality", "payment", "request_agent", "dont_know", "stop", "deny", "goodbye", "affirm",
 })
 
 

@@ -21,6 +21,11 @@ ORDER_CANCELLED = "{store} 주문은 취소된 주문이에요."
 ORDER_DELIVERED = "{store} 주문은 {when}에 배달완료로 표시돼 있어요."
 ORDER_DELIVERED_JUST_NOW = "조금 전"
 ORDER_STATUS = "{store} 주문은 지금 '{status}' 상태예요. {explanation}."
+# cancelling or changing an order (actions/order_request.py): its state, and what the agent reads on the ticket
+ORDER_REQUEST_STATE = "{store} 주문은 지금 '{status}' 상태예요."
+REQUESTED_CANCEL = "주문 취소"
+REQUESTED_CHANGE = "주문 변경: {change}"
+REQUESTED_CHANGE_UNSAID = "주문 변경(내용은 대화 참고)"
 # what each open status means (the statuses are orders/model.py's)
 ACCEPTED_EXPLAINED = "가게에서 주문을 접수했고 아직 라이더가 배정되지 않았어요"
 COOKING_EXPLAINED = "가게에서 음식을 조리하고 있어요"

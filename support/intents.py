@@ -26,6 +26,8 @@ INTENT_CATEGORY: Dict[str, Optional[str]] = {
     "stop": None,
     "dont_know": None,
     "hold_on": None,
+    "cancel_order": "other",
+    "change_order": "other",
     "out_of_scope": None,
     "agent_reply": None,
     "ticket_resolved": None,
@@ -36,8 +38,8 @@ INTENT_DESCRIPTIONS: Dict[str, str] = {
     "quality": "cold/soggy/spoiled/undercooked food, foreign objects, spills, wrong or missing items, portions, ignored requests",
     "payment": "failed or double charges, charged without order, coupons, points, local currency, refunds, cancellations, wrong amounts",
     "other": "FAQ topics other/<topic>: account, app, address and settings, store info, hours, contact channels, "
-    "what to prepare, email response time, order history, partnership, rider recruitment, complaints about people, "
-    "reviews, chit-chat",
+    "what to prepare, email response time, order history, receipts, delivery fees, coupons and points, minimum order, "
+    "partnership, rider recruitment, complaints about people, reviews, chit-chat",
     "greet": "hello",
     "goodbye": "bye",
     "thank": "thanks",
@@ -48,6 +50,8 @@ INTENT_DESCRIPTIONS: Dict[str, str] = {
     "stop": "wants to stop the current step",
     "dont_know": "cannot give what was asked (no order number, no photo)",
     "hold_on": "needs a moment (잠시만요, 찾아볼게요): the open question waits",
+    "cancel_order": "wants to cancel an order that was placed (what is possible depends on its state)",
+    "change_order": "wants to change an order that was placed: address, menu, request note",
     "out_of_scope": "text not addressed to support: pasted text, a message meant for someone else, off-topic questions",
     "agent_reply": "sent by the desk through Rasa's API: an agent's reply to push to the customer",
     "ticket_resolved": "sent by the desk through Rasa's API: the ticket was resolved, the bot takes over",

@@ -54,6 +54,8 @@ def _summary_fields(ticket: Ticket) -> dict:
         order_number=ticket.order_number,
         problem_time=ticket.problem_time,
         requested_resolution=ticket.requested_resolution,
+        requested_change=ticket.requested_change,
+        handoff_reason=ticket.handoff_reason,
         payment_details=ticket.payment_details,
         summary=ticket.summary,
         sla_due_at=ticket.sla_due_at,

@@ -17,14 +17,15 @@ def test_every_slot_of_the_problem_is_declared_in_the_domain():
     assert len(set(problem.ALL_SLOTS)) == len(problem.ALL_SLOTS), "each slot belongs to one group"
 
 
-def test_the_form_asks_exactly_the_slots_the_categories_can_need():
+def test_the_form_asks_exactly_the_slots_the_categories_and_requests_can_need():
     asked = {
         slot
-        for category in problem.PROBLEM_CATEGORIES
+        for category in (*problem.PROBLEM_CATEGORIES, "other")
         for no_order in (True, False)
         for order_given, proven in ((False, False), (True, False), (True, True))
-        for finding in (None, "late", "compare", "double_charge")
-        for slot in problem.required_slots(category, no_order, order_given, proven, finding)
+        for finding in (None, "late", "compare", "double_charge", "open")
+        for request in (None, "cancel", "change")
+        for slot in problem.required_slots(category, no_order, order_given, proven, finding, request)
     }
     assert asked == set(DOMAIN["forms"]["problem_form"]["required_slots"])
 

@@ -37,8 +37,8 @@ def api(playwright, console_desk):
     context.dispose()
 
 
-def open_ticket(api, sender: str, text: str, attachments=()) -> str:
-    body = {**TICKET, "sender_id": sender, "summary": text, "attachments": list(attachments),
+def open_ticket(api, sender: str, text: str, attachments=(), **fields) -> str:
+    body = {**TICKET, **fields, "sender_id": sender, "summary": text, "attachments": list(attachments),
             "transcript": [{"author": "customer", "text": text}, {"author": "customer", "text": XSS}]}
     response = api.post("/api/tickets", data=body, headers={"Idempotency-Key": uuid.uuid4().hex})
     assert response.status == 201, response.text()
@@ -50,7 +50,8 @@ def test_agent_signs_in_sees_the_queue_opens_a_ticket_replies_and_resolves(brows
     assert uploaded.status == 201, uploaded.text()
     photo = uploaded.json()
     sender = f"console-{uuid.uuid4().hex[:8]}"
-    number = open_ticket(api, sender, "짜장면이 다 식어서 왔어요", [photo["id"]])
+    number = open_ticket(api, sender, "짜장면이 다 식어서 왔어요", [photo["id"]], requested_change="주문 변경: 순살로",
+                         handoff_reason="⚠ 조리 중인 주문의 변경 요청: 가게 동의가 필요함")
 
     page = browser.new_page()
     errors = []
@@ -79,7 +80,10 @@ def test_agent_signs_in_sees_the_queue_opens_a_ticket_replies_and_resolves(brows
     assert XSS in transcript.inner_text()  # shown as text ...
     assert page.locator("#transcript img, #transcript script").count() == 0  # ... never as markup
     assert page.evaluate("window.__xss") is None
-    assert "ORD-261122-0042" in page.locator("#ticket-fields").inner_text()
+    fields = page.locator("#ticket-fields").inner_text()
+    assert "ORD-261122-0042" in fields
+    assert "요청한 주문 변경" in fields and "주문 변경: 순살로" in fields, "the change the customer asked for"
+    assert "연결 사유" in fields and "가게 동의가 필요함" in fields, "why the bot handed over"
 
     wait_until(page, "() => { const i = document.querySelector('#ticket-photos img');"
                      " return Boolean(i && i.complete && i.naturalWidth > 0); }")

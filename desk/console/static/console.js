@@ -168,7 +168,9 @@ function renderFields(ticket) {
   field(list, "분류", LABELS.category[ticket.category] || ticket.category);
   field(list, "주문번호", ticket.order_number);
   field(list, "문제 발생 시각", ticket.problem_time ? formatTime(ticket.problem_time) : null);
+  field(list, "연결 사유", ticket.handoff_reason);
   field(list, "요청한 해결 방법", ticket.requested_resolution);
+  field(list, "요청한 주문 변경", ticket.requested_change);
   field(list, "결제 정보", paymentText(ticket.payment_details));
   field(list, "채널", ticket.channel);
   field(list, "고객 ID", ticket.customer_id);
