@@ -21,7 +21,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from blind_set import CATEGORIES, REGISTERS, TAXONOMY, sub_problems  # noqa: E402
+from blind_set import CATEGORIES, ORDER_REQUESTS, REGISTERS, TAXONOMY, sub_problems  # noqa: E402
 
 DATA = ROOT / "data" / "nlu"
 BEGIN = "<!-- training counts: scripts/training_counts.py --write -->"
@@ -37,6 +37,7 @@ def block_counts(data: Path = DATA) -> Counter:
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
             intent = str(block.get("intent") or "")
             category = intent.split("/", 1)[0]
+            category = "other" if category in ORDER_REQUESTS else category
             metadata = block.get("metadata") or {}
             if category not in (*CATEGORIES, "request_agent") or not isinstance(metadata, dict):
                 continue
