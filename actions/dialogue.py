@@ -168,6 +168,25 @@ class ActionHandleFallback(UsesServices, Action):
         return []
 
 
+class ActionFaqInForm(Action):
+    """An FAQ question in the middle of the form: its answer, unless the form asked for the customer's own words."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_faq_in_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        """The FAQ topic's response; nothing when the message answers a free-text question (the form takes it)."""
+        if tracker.get_slot("requested_slot") in FREE_TEXT_SLOTS:
+            return []
+        topic = ((tracker.latest_message or {}).get("intent") or {}).get("full_retrieval_intent_name") or ""
+        retrieval, _, name = topic.partition("/")
+        dispatcher.utter_message(response=f"utter_other/{name}" if retrieval == "other" and name else "utter_default")
+        return []
+
+
 class ActionStop(Action):
     """The customer wants to stop: forget the current problem."""
 

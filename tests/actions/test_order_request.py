@@ -199,3 +199,16 @@ async def test_words_the_nlu_did_not_understand_still_answer_what_to_change(serv
         else:
             assert await ActionSwitchProblem().run(dispatcher, asking, {}) == []
         assert dispatcher.messages == [], "no menu and no other problem: the answer is taken"
+
+
+async def test_an_faq_reading_of_the_customers_words_gets_no_faq_answer_while_the_form_asks_for_them():
+    from actions.dialogue import ActionFaqInForm
+
+    event = user_event("벨 누르지 말고 문 앞에 두고 가 주세요", "other")
+    event["parse_data"]["intent"]["full_retrieval_intent_name"] = "other/address_settings"
+    asking = make_tracker([event], slots={"requested_slot": "requested_change"}, active_loop="problem_form")
+    dispatcher = CollectingDispatcher()
+    assert await ActionFaqInForm().run(dispatcher, asking, {}) == [] and dispatcher.messages == []
+    question = make_tracker([event], slots={"requested_slot": "order_number"}, active_loop="problem_form")
+    await ActionFaqInForm().run(dispatcher, question, {})
+    assert responses(dispatcher) == ["utter_other/address_settings"], "any other question: the FAQ answer"
