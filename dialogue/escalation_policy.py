@@ -18,7 +18,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted, ActiveLoop, Restarted, SessionStarted, SlotSet, UserUttered, UserUtteranceReverted,
+)
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -34,11 +36,6 @@ def _is_typed(event: UserUttered) -> bool:
     return bool(event.text) and not event.text.lstrip().startswith("/")
 
 
-def _answered_a_question(events: List[Event], form_slots: Set[str]) -> bool:
-    """Whether these events (after one message, up to the next) filled a form's question."""
-    return any(isinstance(e, SlotSet) and e.key in form_slots and e.value is not None for e in events)
-
-
 def _carries_an_answer(message: UserUttered) -> bool:
     """The latest message gives an order number or a photo: the form may take it as an answer."""
     entities = (message.parse_data or {}).get("entities") or []
@@ -51,32 +48,41 @@ def repeated_problem(
 ) -> bool:
     """Whether the latest message is the ``times``-th typed report of its problem since a person was last reached.
 
-    A report is a typed message (not a button tap such as ``/delay``) with the problem's intent
-    that answered no question of a form (it filled none of ``form_slots``; the latest one carries
-    no order number or photo). The count starts again after a ticket was opened (any action in
-    ``reached_person``), after the desk handed the conversation back, and at a session start.
+    A report is a typed message (not a button tap such as ``/delay``) with the problem's intent that
+    answered no question of a form: a message that came while a form was open and filled one of
+    ``form_slots`` is an answer; the message that opened the form is a report, whatever it filled on
+    the way ("배달이 한 시간째 안 와요" gives the form its time). The latest one is an answer when it
+    carries an order number or a photo. The count starts again after a ticket was opened (any action
+    in ``reached_person``), after the desk handed the conversation back, and at a session start.
     Messages a fallback took back are not counted.
     """
     latest = tracker.latest_message
     intent = (latest.intent or {}).get("name") if latest else None
     if intent not in PROBLEM_INTENTS or not _is_typed(latest) or _carries_an_answer(latest):
         return False
-    count, after = 0, []
-    for event in reversed(tracker.applied_events()):
-        if isinstance(event, ActionExecuted) and event.action_name in (*reached_person, ACTION_SESSION_START_NAME):
-            break
-        if isinstance(event, UserUttered):
+    reports: List[List[Any]] = []  # [intent, typed, came while a form was open, filled a form slot]
+    form_open = False
+    # all events, not ``applied_events()``: that collapses the form's happy-path turns, messages included
+    for event in tracker.events:
+        if isinstance(event, UserUtteranceReverted):  # a fallback took the message back
+            if reports:
+                reports.pop()
+        elif isinstance(event, (Restarted, SessionStarted)):  # Rasa closes the form with the session
+            reports.clear()
+            form_open = False
+        elif isinstance(event, ActiveLoop):
+            form_open = event.name is not None
+        elif isinstance(event, ActionExecuted) and event.action_name in (*reached_person, ACTION_SESSION_START_NAME):
+            reports.clear()
+        elif isinstance(event, UserUttered):
             said = (event.intent or {}).get("name")
             if said in DELIVERY_INTENTS.values():
-                break
-            if said == intent and _is_typed(event) and not _answered_a_question(after, form_slots):
-                count += 1
-                if count >= times:
-                    return True
-            after = []
-        else:
-            after.append(event)
-    return False
+                reports.clear()
+            reports.append([said, _is_typed(event), form_open, False])
+        elif isinstance(event, SlotSet) and reports and event.key in form_slots and event.value is not None:
+            reports[-1][3] = True
+    count = sum(1 for said, typed, in_form, filled in reports if said == intent and typed and not (in_form and filled))
+    return count >= times
 
 
 def escalation_of(

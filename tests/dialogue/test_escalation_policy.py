@@ -95,11 +95,20 @@ def test_button_taps_and_other_problems_are_not_repeats(policy):
 
 
 def test_answers_to_the_form_are_not_repeats(policy):
-    events = [*said("결제가 두 번 됐어요", "payment"), ActionExecuted("problem_form"),
+    events = [*said("결제가 두 번 됐어요", "payment"), ActionExecuted("problem_form"), ActiveLoop("problem_form"),
               *said("35,000원이요", "payment"), ActionExecuted("problem_form"), SlotSet("payment_amount", 35000),
               *said("카드로 했어요", "payment"), ActionExecuted("problem_form"), SlotSet("payment_method", "카드"),
               *said("결제 내역이 이상해요", "payment")]
     assert predicted(policy, tracker(*events)) is None
+
+
+def test_the_message_that_opened_the_form_is_a_report_whatever_it_filled(policy):
+    """"배달이 한 시간째 안 와요" gives the form its time on the way; it is still the first report."""
+    events = [*said("배달이 한 시간째 안 와요", "delay"), SlotSet("problem_time", "2026-12-07T19:00:00+09:00"),
+              ActionExecuted("problem_form"), ActiveLoop("problem_form"), SlotSet("requested_slot", "order_number"),
+              *said("아직도 안 와요", "delay"), ActionExecuted("problem_form"), SlotSet("order_number", None),
+              *said("배달 언제 오냐고요", "delay")]
+    assert predicted(policy, tracker(*events)) == ESCALATE
 
 
 def test_a_latest_message_with_an_order_number_is_an_answer(policy):
@@ -120,3 +129,13 @@ def test_the_count_starts_again_once_a_person_was_reached(policy):
     events = [*said("배달이 안 와요", "delay"), *said("아직도 안 와요", "delay"), ActionExecuted("action_create_ticket"),
               *said("ticket", "ticket_resolved"), *said("배달이 또 안 와요", "delay")]
     assert predicted(policy, tracker(*events)) is None
+
+
+def test_a_form_left_open_by_an_old_session_does_not_make_the_new_report_an_answer(policy):
+    from rasa.shared.core.events import SessionStarted
+
+    old = [*said("배달이 안 와요", "delay"), ActionExecuted("problem_form"), ActiveLoop("problem_form")]
+    new = [SessionStarted(), *said("배달 1시간째 안 와요", "delay"), SlotSet("problem_time", "2026-12-07T19:00:00+09:00"),
+           ActionExecuted("problem_form"), ActiveLoop("problem_form"),
+           *said("아직도 안 와요", "delay"), ActionExecuted("problem_form"), *said("언제 와요 배달", "delay")]
+    assert predicted(policy, tracker(*old, *new)) == ESCALATE

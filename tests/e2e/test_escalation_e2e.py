@@ -27,3 +27,13 @@ def test_swearing_inside_the_form_leaves_it_for_a_person(stack):
     relayed = chat.say("언제 연락 와요")
     assert not TICKET_NUMBER.search(relayed), "the next message goes to the person, not to a new ticket"
 
+
+
+def test_the_same_problem_typed_three_times_reaches_a_person(stack):
+    chat = Conversation(stack)
+    assert "주문번호" in chat.say("배달이 한 시간째 안 와요")
+    chat.say("아직도 안 와요")
+    reply = chat.say("배달 언제 오냐고요")
+    ticket = chat.ticket(reply)
+    assert ticket["category"] == "delay" and "세 번" in ticket["handoff_reason"]
+    assert "[" not in reply.split("\n")[0], "one calm sentence, not a menu"
