@@ -33,6 +33,7 @@ from actions.attachments import attachments_of_latest_message
 from actions.business_rules import BusinessRules
 from actions.category import current_category
 from actions.identity import client_of, signed_customer
+from actions.order_by_description import is_description, match_description, order_buttons
 from actions.order_access import finding_of, is_verified, may_see, proof_for, proof_value
 from actions.order_facts import delay_facts, delay_message, payment_findings, payment_message
 from actions.order_request import MAX_CHANGE, cancel_choice_of, report_state
@@ -65,7 +66,20 @@ RESOLUTION_WORDS = (
 _FOUR_DIGITS = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _CORRECTION = re.compile(r"잘못|틀렸|틀린|정정|바꿀게|수정할게|다시 (말|알려|할게)")
 _DIGIT = re.compile(r"\d")
+_WAIT_ASKED = re.compile(r"\d+\s*(?:분|초)\s*(?:정도)?\s*만(?!\s*에)")
+_SHORT_WAIT = 16  # characters without spaces: "1분만 기다려 주실래요"
+FORM = "problem_form"
+# actions that may pass the customer's message on to the form without a word (it is then the form's answer)
+PASSED_ON_BY = frozenset({"action_handle_fallback", "action_switch_problem"})
 HOLD_ON = "hold_on"  # the customer needs a moment: not an answer, not a failure
+# a described order is looked for among this many of the customer's latest orders; at most this many are offered
+DESCRIBED_ORDERS_SEARCHED = 10
+MAX_ORDER_BUTTONS = 3
+# answers that ask for the order again, with its choices: the form's own question is not repeated after them
+ORDER_PROMPTS = frozenset({
+    "utter_pick_recent_order", "utter_pick_described_order", "utter_described_order_not_found",
+    "utter_no_recent_orders", "utter_described_order_needs_number",
+})
 # questions answered in the customer's own words, whatever the NLU makes of them
 FREE_TEXT_SLOTS = frozenset({"requested_change"})
 
@@ -82,10 +96,45 @@ def _text(tracker: Tracker) -> str:
     return _message(tracker).get("text") or ""
 
 
+def _answering(tracker: Tracker) -> bool:
+    """The form runs on the customer's message itself, not after a rule answered it (an FAQ, a greeting).
+
+    The form's extraction runs on every call, also when it resumes after a rule's answer: an FAQ question
+    with a number in it ("배달비 3000원 왜 받아요?") is then no answer to the question. A hold-on is the
+    exception: "잠시만요, ORD-261122-0102 맞나?" is acknowledged by its rule and still answers.
+    """
+    if _intent(tracker) == HOLD_ON:
+        return True
+    # back to the message: the form's own run (logged before it validates) and an action that passed the
+    # message on without a word (a fallback's FollowupAction, a switch declined) leave it the form's to answer
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            return True
+        if kind == "bot" or (kind == "action" and event.get("name") != FORM and event.get("name") not in PASSED_ON_BY):
+            return False
+    return True
+
+
+def asks_to_wait(text: str) -> bool:
+    """"1분만요", "30초만 기다려 주세요": the digits are a moment asked for, not an answer.
+
+    Only a short message is one ("30분만에 왔는데 다 식었어요" is a complaint, not a hold-on).
+    """
+    return (len("".join(text.split())) <= _SHORT_WAIT and bool(_WAIT_ASKED.search(text))
+            and not _DIGIT.search(_WAIT_ASKED.sub("", text)))
+
+
 def _carries_data(tracker: Tracker) -> bool:
-    """The message holds something a question may take: an entity, a photo or four digits in a row."""
-    return bool(_message(tracker).get("entities") or attachments_of_latest_message(tracker)
-                or _FOUR_DIGITS.search(_text(tracker)))
+    """The message holds something a question may take: an entity, a photo or four digits in a row.
+
+    The moment a hold-on asks for ("1분만요") is none of them.
+    """
+    waits = [m.span() for m in _WAIT_ASKED.finditer(_text(tracker))]
+    entities = [e for e in _message(tracker).get("entities") or []
+                if not any(start <= (e.get("start") or 0) < end for start, end in waits)]
+    return bool(entities or attachments_of_latest_message(tracker)
+                or _FOUR_DIGITS.search(_WAIT_ASKED.sub("", _text(tracker))))
 
 
 def _message_time(tracker: Tracker) -> datetime:
@@ -200,6 +249,7 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
             events.append(SlotSet("form_category", current_category(tracker)))
             events += self._also_problems(dispatcher, tracker, current_category(tracker))
             events += await self._kept_order(dispatcher, tracker, current_category(tracker))
+            events += await self._opening_description(dispatcher, tracker, domain)
         events += self._corrections(dispatcher, tracker)
         for event in events:
             tracker.slots[event["name"]] = event["value"]
@@ -230,6 +280,20 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
         finding = report_order(order, category, self._now(), dispatcher, self.services.rules,
                                tracker.get_slot("order_request"))
         return [SlotSet("order_finding", finding)]
+
+    async def _opening_description(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        """The message that opened the form described the order ("아까 행복치킨에서 시킨 거 언제 와요?"): a
+        signed-in customer's order is found from it, or her fitting orders offered, before any question."""
+        if (tracker.get_slot("order_number") or _entity_texts(tracker, "order_number")
+                or normalize_order_number(_text(tracker)) or not signed_customer(tracker, self.identity_key)):
+            return []
+        described = await self._described_order(dispatcher, tracker)
+        if not described or not described.get("order_number"):
+            return []  # no description, or her orders were offered as buttons
+        validated = await self.validate_order_number(described["order_number"], dispatcher, tracker, domain)
+        return [SlotSet(name, value) for name, value in validated.items()]
 
     @staticmethod
     def _corrections(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -299,6 +363,17 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
             dispatcher.utter_message(response=response, **kwargs)
         return result
 
+    @staticmethod
+    def _no_answer_to(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Dict[Text, Any]]:
+        """``{}`` when the message is no answer to ``slot`` (another question is open, or a rule answered the
+        message); ``{slot: None}`` once a moment asked for ("1분만요") is acknowledged; ``None`` otherwise."""
+        if tracker.get_slot("requested_slot") != slot or not _answering(tracker):
+            return {}
+        if asks_to_wait(_text(tracker)):
+            dispatcher.utter_message(response="utter_take_your_time")
+            return {slot: None}
+        return None
+
     # -- order number -----------------------------------------------------------
 
     async def extract_order_number(
@@ -312,11 +387,50 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
         found = normalize_order_number(_text(tracker))
         if found:
             return {"order_number": found}
+        no_answer = self._no_answer_to("order_number", dispatcher, tracker)
+        if no_answer is not None:
+            return no_answer
+        described = await self._described_order(dispatcher, tracker)
+        if described is not None:
+            return described
         if _DIGIT.search(_text(tracker)):
             return {"order_number": _text(tracker).strip()[:40]}
         if _is_answer(tracker):
             return {"order_number": None}
         return {}
+
+    async def _described_order(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Optional[Dict[Text, Any]]:
+        """An order described by store, menu or time ("아까 BBQ에서 시킨 거요"): ``None`` when it is not one.
+
+        Only a signed-in customer's own recent orders are searched. One order named by its store or
+        menu is taken; otherwise the fitting orders (or, when none fits, the recent ones) are offered as
+        buttons. Without a signed-in customer the bot says it needs the number.
+        """
+        text, now = _text(tracker), _message_time(tracker)
+        customer = signed_customer(tracker, self.identity_key)
+        if not customer:
+            if not is_description(text, now):
+                return None
+            dispatcher.utter_message(response="utter_described_order_needs_number")
+            return {"order_number": None}
+        recent = await self.repository.recent_for_customer(customer, limit=DESCRIBED_ORDERS_SEARCHED)
+        match = match_description(text, recent, now)
+        if match is None:
+            return None
+        if match.sure:
+            return {"order_number": match.orders[0].number}
+        rules = self.services.rules
+        if match.orders:
+            dispatcher.utter_message(response="utter_pick_described_order",
+                                     buttons=order_buttons(match.orders[:MAX_ORDER_BUTTONS], rules))
+        elif recent:
+            dispatcher.utter_message(response="utter_described_order_not_found",
+                                     buttons=order_buttons(recent[:MAX_ORDER_BUTTONS], rules))
+        else:
+            dispatcher.utter_message(response="utter_no_recent_orders")
+        return {"order_number": None}
 
     async def validate_order_number(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -355,8 +469,9 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         """Four digits typed as the answer to the phone question."""
-        if tracker.get_slot("requested_slot") != "phone_last4":
-            return {}
+        no_answer = self._no_answer_to("phone_last4", dispatcher, tracker)
+        if no_answer is not None:
+            return no_answer
         text = _text(tracker)
         whole_number = phone_last_four(text)
         if whole_number:  # the whole phone number typed: only its last four are kept
@@ -424,8 +539,9 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         """The answer to "when" resolved against the message's own time."""
-        if tracker.get_slot("requested_slot") != "problem_time":
-            return {}
+        no_answer = self._no_answer_to("problem_time", dispatcher, tracker)
+        if no_answer is not None:
+            return no_answer
         value = parse_time(_text(tracker), _message_time(tracker))
         if value is not None:
             return {"problem_time": value.isoformat()}
@@ -512,8 +628,11 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         """A bare number typed as the amount (``23000``) when no amount entity was found."""
-        if tracker.get_slot("requested_slot") != "payment_amount" or _entity_texts(tracker, "amount"):
+        if _entity_texts(tracker, "amount"):
             return {}
+        no_answer = self._no_answer_to("payment_amount", dispatcher, tracker)
+        if no_answer is not None:
+            return no_answer
         value = parse_amount(_text(tracker).replace("원", "").strip())
         if value is not None:
             return {"payment_amount": value}
@@ -554,8 +673,9 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         """When the payment was approved, resolved against the message's time."""
-        if tracker.get_slot("requested_slot") != "payment_time":
-            return {}
+        no_answer = self._no_answer_to("payment_time", dispatcher, tracker)
+        if no_answer is not None:
+            return no_answer
         value = parse_time(_text(tracker), _message_time(tracker))
         if value is not None:
             return {"payment_time": value.isoformat()}

@@ -158,3 +158,67 @@ async def test_a_cancelled_order_offers_the_payment_problem_with_the_order_kept(
     assert events["survey_due"] is False and "ticket_number" not in events
     said = DOMAIN["responses"]["utter_order_cancelled_help"][0]["text"]
     assert "말씀해 주세요" not in said, "the choice is a button, not a phrase to type"
+
+
+@pytest.mark.parametrize("text, ranking", [
+    ("1분만요", ranked(inform=0.41, hold_on=0.40)),  # the real model's reading of 2026-12-07
+    ("3분만 기다려 주세요", ranked(inform=0.30, delay=0.25)),
+])
+async def test_a_moment_asked_for_but_not_understood_keeps_the_forms_question(text, ranking):
+    event = parsed(text, "nlu_fallback", 1.0, intent_ranking=ranking)
+    asking = make_tracker([event], slots={"requested_slot": "phone_last4", "problem_category": "delay"},
+                          active_loop="problem_form")
+    dispatcher = CollectingDispatcher()
+    result = await ActionHandleFallback().run(dispatcher, asking, DOMAIN)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_take_your_time"]
+    assert result == [{"event": "followup", "timestamp": None, "name": "problem_form"}]
+
+
+async def test_outside_a_form_a_moment_asked_for_is_not_a_question_kept_open():
+    event = parsed("1분만요", "nlu_fallback", 1.0, intent_ranking=ranked(inform=0.41, hold_on=0.40))
+    dispatcher, result = await run_fallback([event])
+    assert [m["response"] for m in dispatcher.messages] != ["utter_take_your_time"]
+    assert result == []
+
+
+@pytest.mark.parametrize("intent", ["out_of_scope", "nlu_fallback"])
+async def test_an_order_described_in_words_the_nlu_could_not_place_goes_to_the_forms_question(intent):
+    """"엄마손" reads as a family matter (out of scope): the form, which knows the customer's orders, decides."""
+    event = user_event("좀 전에 엄마손 김밥에서 주문한 거예요", intent, timestamp=1.0)
+    asking = make_tracker([event], slots={"requested_slot": "order_number", "problem_category": "delay"},
+                          active_loop="problem_form")
+    dispatcher = CollectingDispatcher()
+    result = await ActionHandleFallback().run(dispatcher, asking, DOMAIN)
+    assert dispatcher.messages == []
+    assert result == [{"event": "followup", "timestamp": None, "name": "problem_form"}]
+
+
+async def test_noise_at_the_order_question_is_not_passed_on():
+    event = parsed("<script>시킨 거</script>", "nlu_fallback", 1.0, noise="markup")
+    asking = make_tracker([event], slots={"requested_slot": "order_number"}, active_loop="problem_form")
+    dispatcher = CollectingDispatcher()
+    assert await ActionHandleFallback().run(dispatcher, asking, DOMAIN) == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_default"]
+
+
+@pytest.mark.parametrize("text, entities", [
+    ("ord 261122 0104 짜장면 언제 나와요", [{"entity": "order_number", "value": "ORD-261122-0104"}]),
+    ("주문번호 ORD2611220104요 확인 좀요", []),
+])
+async def test_an_order_number_given_when_nothing_was_asked_gets_its_status_checked(text, entities):
+    from actions.dialogue import ActionUnaskedAnswer
+
+    dispatcher = CollectingDispatcher()
+    events = await ActionUnaskedAnswer().run(dispatcher, make_tracker([user_event(text, "inform", entities)]), DOMAIN)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_check_order_status"]
+    assert {"event": "slot", "timestamp": None, "name": "order_number", "value": "ORD-261122-0104"} in events
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "problem_form"}
+
+
+async def test_an_answer_without_an_order_number_when_nothing_was_asked_gets_the_choices():
+    from actions.dialogue import ActionUnaskedAnswer
+
+    dispatcher = CollectingDispatcher()
+    assert await ActionUnaskedAnswer().run(dispatcher, make_tracker([user_event("40분 전에요", "inform")]), DOMAIN) == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_how_can_i_help"]
+    assert DOMAIN["responses"]["utter_how_can_i_help"][0]["buttons"], "the choices are buttons"

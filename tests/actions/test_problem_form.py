@@ -465,3 +465,39 @@ async def test_a_hold_on_that_carries_data_is_validated_as_an_answer(orders, che
                     **PROVEN)
     events = await form(orders, checks).run(dispatcher, asked, DOMAIN)
     assert events, "the digits are checked like any answer"
+
+
+@pytest.mark.parametrize("slot", ["phone_last4", "order_number"])
+@pytest.mark.parametrize("text", ["1분만요", "30초만 기다려 주세요", "5분 정도만요"])
+async def test_a_moment_asked_for_in_digits_is_no_answer_even_when_the_nlu_misses_the_hold_on(
+    orders, checks, slot, text
+):
+    dispatcher = CollectingDispatcher()
+    asked = tracker(text=text, intent="inform", requested_slot=slot, form_category="delay",
+                    **(PROVEN if slot == "phone_last4" else {}))
+    extracted = await getattr(form(orders, checks), f"extract_{slot}")(dispatcher, asked, DOMAIN)
+    assert extracted == {slot: None}
+    assert responses(dispatcher) == ["utter_take_your_time"]
+
+
+async def test_a_hold_on_whose_only_number_is_the_moment_is_not_validated(orders, checks):
+    dispatcher = CollectingDispatcher()
+    moment = [{"entity": "time", "value": "2026-12-07T20:00:00+09:00", "start": 0, "end": 2, "text": "1분"}]
+    asked = tracker(text="1분만요", intent="hold_on", entities=moment, requested_slot="phone_last4",
+                    form_category="delay", **PROVEN)
+    assert await form(orders, checks).run(dispatcher, asked, DOMAIN) == []
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("slot", ["phone_last4", "order_number"])
+async def test_digits_in_a_message_a_rule_already_answered_are_no_answer(orders, checks, slot):
+    """An FAQ question in the middle of the form is answered by its rule; the form then resumes without
+    taking "3000" as the phone digits or as a badly written order number."""
+    dispatcher = CollectingDispatcher()
+    asked = tracker(text="배달비 3000원 왜 받아요?", intent="other", requested_slot=slot, form_category="delay",
+                    **(PROVEN if slot == "phone_last4" else {}))
+    asked.events.append({"event": "action", "name": "action_faq_in_form"})
+    asked.events.append({"event": "action", "name": "problem_form"})
+    extracted = await getattr(form(orders, checks), f"extract_{slot}")(dispatcher, asked, DOMAIN)
+    assert extracted == {}
+    assert dispatcher.messages == []

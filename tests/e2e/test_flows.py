@@ -226,6 +226,61 @@ def test_signed_in_customer_without_order_number_picks_from_recent_orders(stack)
     assert "늦어지고" in status, "the signed identity verifies the order without phone digits"
 
 
+def test_signed_in_customer_names_the_store_instead_of_the_number(stack):
+    from support.customer_tokens import issue
+
+    from processes import CHAT_JWT_SECRET
+
+    token = {"customer_token": issue(CHAT_JWT_SECRET, "cust-001")}
+    chat = Conversation(stack)
+    chat.say("배달이 너무 늦어요", metadata=token)
+    status = chat.say("아까 엄마손 김밥에서 시킨 거요", metadata=token)
+    assert "늦어지고" in status and "주문번호를 알려" not in status, "the store named finds and proves the order"
+
+    other = Conversation(stack)
+    other.say("배달이 너무 늦어요", metadata=token)
+    offer = other.say("아까 시킨 거요", metadata=token)
+    assert "골라 주세요" in offer and "[엄마손 김밥" in offer and "[목록에 없어요]" in offer
+    assert offer.count("주문번호를 알려") == 0, "the choice is the question: it is not asked twice"
+    assert "피자나라" not in offer, "another customer's order is never offered"
+
+    third = Conversation(stack)
+    third.say("배달이 너무 늦어요", metadata=token)
+    status = third.say("좀 전에 엄마손 김밥에서 주문한 거예요", metadata=token)  # the NLU reads 엄마 as family
+    assert "늦어지고" in status, "the form, not the NLU, decides what a described order is"
+    fourth = Conversation(stack)
+    fourth.say("배달이 너무 늦어요", metadata=token)
+    status = fourth.say("좀 전에 바삭 돈까스에서 시킨 거예요", metadata=token)  # 바삭 reads as a food problem
+    assert "음식" not in status.split("\n")[0] and "바삭 돈까스" in status, "the order found, no switch to quality"
+
+
+def test_a_described_order_without_a_sign_in_asks_for_the_number_once(stack):
+    chat = Conversation(stack)
+    chat.say("배달이 너무 늦어요")
+    reply = chat.say("아까 엄마손 김밥에서 시킨 거요")
+    assert "가게나 시간" in reply and reply.count("주문번호") == 2, "asked once, with its button"
+    assert "[주문번호를 모르겠어요]" in reply
+
+
+def test_a_moment_asked_for_at_the_phone_question_keeps_the_question(stack):
+    chat = Conversation(stack)
+    chat.say("배달이 너무 늦어요")
+    assert "뒤 4자리" in chat.say("ORD-261122-0101")
+    wait = chat.say("1분만요")
+    assert "천천히" in wait and "숫자만" not in wait
+    proven = chat.say("5678")
+    assert "행복치킨" in proven or "배달" in proven, "the question stayed open and takes the digits"
+
+
+def test_an_order_number_with_a_question_and_no_problem_gets_the_orders_status(stack):
+    for opening, phone, state in (("ord 261122 0104 짜장면 언제 나와요", "010-9876-5432", "조리중"),
+                                  ("주문번호 ORD2611220105요 떡볶이 주문 들어갔는지 확인 좀요", "010 5555 0147", "접수")):
+        chat = Conversation(stack)
+        asked = chat.say(opening)  # read as a late order or as a bare answer: either way the status is checked
+        assert "상태를" in asked and "뒤 4자리" in asked, opening
+        assert state in chat.say(phone)
+
+
 def test_forged_customer_token_is_refused_and_nothing_is_shown(stack):
     from support.customer_tokens import issue
 
