@@ -17,6 +17,7 @@ from actions.handoff import clear_problem_slots, open_ticket
 from actions.identity import signed_customer
 from actions.order_access import is_verified, may_see
 from actions.order_by_description import is_description, only_names, order_buttons
+from actions.order_request import opening_request
 from actions.problem_form import (
     DESCRIBED_ORDERS_SEARCHED, FREE_TEXT_SLOTS, HOLD_ON, ORDER_PROMPTS, answers_the_question, asks_to_wait,
     report_order,
@@ -99,6 +100,24 @@ def _orders_listed(tracker: Tracker) -> bool:
         if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") in ORDERS_LISTED:
             return True
     return False
+
+
+class ActionAskRequestedChange(Action):
+    """What to change in the order; when the request itself may have said it, a button to send those words."""
+
+    def name(self) -> Text:
+        """The action's name in the domain (the form asks with it instead of utter_ask_requested_change)."""
+        return "action_ask_requested_change"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        """Ask for the change, offering "처음 말씀하신 대로요" when the opening request was long enough to hold it."""
+        if opening_request(tracker):
+            dispatcher.utter_message(response="utter_ask_requested_change_or_as_said")
+        else:
+            dispatcher.utter_message(response="utter_ask_requested_change")
+        return []
 
 
 class ActionUnaskedAnswer(Action):

@@ -19,6 +19,8 @@ The bot never cancels an order or moves money itself; the ticket's
 
 from __future__ import annotations
 
+import re
+
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -46,6 +48,32 @@ def report_state(order: Order, dispatcher: CollectingDispatcher) -> str:
     """Tell the verified customer the order's state; returns it as the request's finding."""
     dispatcher.utter_message(text=say.ORDER_REQUEST_STATE.format(store=order.store_name, status=order.status))
     return FINDING_OF_STATUS.get(order.status, "unknown")
+
+
+# an opening request at least this long (without spaces) may already say what to change: it is offered as the answer
+SAID_ALREADY_MIN = 12
+_SAID_ALREADY = re.compile(r"(말한|말씀드린|말씀한|말했|적은|쓴)\s*(대로|거|내용|잖아)|위에\s*(말|적|쓴)")
+
+
+def opening_request(tracker: Tracker) -> Optional[str]:
+    """The customer's words that started the change request ("탕수육 소 말고 중으로 바꿀 수 있을까요?"), when long
+    enough to say what to change; ``None`` otherwise (a tap, or "주문 변경하고 싶어요")."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent != "change_order":
+            continue
+        text = " ".join((event.get("text") or "").split())
+        if text.startswith("/") or len(text.replace(" ", "")) < SAID_ALREADY_MIN:
+            return None
+        return text
+    return None
+
+
+def points_back(text: str, intent: Optional[str]) -> bool:
+    """The answer points to what was said before: the "처음 말씀하신 대로요" button, or "위에 말한 대로요"."""
+    return (intent == "affirm" and text.strip().startswith("/")) or bool(_SAID_ALREADY.search(text))
 
 
 def requested_change(tracker: Tracker) -> Optional[str]:

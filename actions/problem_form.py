@@ -36,7 +36,7 @@ from actions.identity import client_of, signed_customer
 from actions.order_by_description import is_description, match_description, order_buttons
 from actions.order_access import finding_of, is_verified, may_see, proof_for, proof_value
 from actions.order_facts import delay_facts, delay_message, payment_findings, payment_message
-from actions.order_request import MAX_CHANGE, cancel_choice_of, report_state
+from actions.order_request import MAX_CHANGE, cancel_choice_of, opening_request, points_back, report_state
 from actions.ownership_checks import OwnershipChecks
 from actions.services import Services, UsesServices
 from actions.transcript import latest_user_timestamp
@@ -695,6 +695,9 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
         if _intent(tracker) in ("stop", "dont_know", "request_agent", "greet", "goodbye"):
             return {}
         text = " ".join(_text(tracker).split())
+        said = opening_request(tracker)
+        if said and points_back(text, _intent(tracker)):  # "처음 말씀하신 대로요": the opening words are the change
+            return {"requested_change": said[:MAX_CHANGE]}
         return {"requested_change": text} if text else {}
 
     async def validate_requested_change(

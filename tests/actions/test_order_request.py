@@ -212,3 +212,33 @@ async def test_an_faq_reading_of_the_customers_words_gets_no_faq_answer_while_th
     question = make_tracker([event], slots={"requested_slot": "order_number"}, active_loop="problem_form")
     await ActionFaqInForm().run(dispatcher, question, {})
     assert responses(dispatcher) == ["utter_other/address_settings"], "any other question: the FAQ answer"
+
+
+def _change_request(opening, answer, intent="inform"):
+    events = [user_event(opening, "change_order"), {"event": "bot", "text": "..."}, user_event(answer, intent)]
+    return make_tracker(events, slots={"order_request": "change", "requested_slot": "requested_change",
+                                       "form_category": "other"}, active_loop="problem_form")
+
+
+@pytest.mark.parametrize("answer, intent", [("/affirm", "affirm"), ("위에 말한 대로요", "inform"),
+                                            ("아까 말씀드린 내용 그대로요", "inform")])
+async def test_the_words_of_the_request_itself_can_be_the_change(services, answer, intent):
+    asking = _change_request("탕수육 소 말고 중으로 바꿀 수 있을까요?", answer, intent)
+    extracted = await ValidateProblemForm().extract_requested_change(CollectingDispatcher(), asking, {})
+    assert extracted == {"requested_change": "탕수육 소 말고 중으로 바꿀 수 있을까요?"}
+
+
+async def test_a_bare_request_is_not_offered_as_the_change_and_a_new_answer_is_taken(services):
+    from actions.dialogue import ActionAskRequestedChange
+
+    bare = _change_request("주문 변경하고 싶어요", "콜라를 사이다로요")
+    dispatcher = CollectingDispatcher()
+    await ActionAskRequestedChange().run(dispatcher, bare, {})
+    assert responses(dispatcher) == ["utter_ask_requested_change"]
+    extracted = await ValidateProblemForm().extract_requested_change(CollectingDispatcher(), bare, {})
+    assert extracted == {"requested_change": "콜라를 사이다로요"}
+
+    said = _change_request("탕수육 소 말고 중으로 바꿀 수 있을까요?", "x")
+    dispatcher = CollectingDispatcher()
+    await ActionAskRequestedChange().run(dispatcher, said, {})
+    assert responses(dispatcher) == ["utter_ask_requested_change_or_as_said"]

@@ -42,6 +42,16 @@ def test_a_change_becomes_a_ticket_with_the_change_written_on_it(stack):
     assert ticket["priority"] == "normal" and ticket["order_number"] == "ORD-261122-0105"
 
 
+def test_a_change_said_in_the_request_itself_is_sent_with_one_tap(stack):
+    chat = Conversation(stack)
+    chat.say("탕수육 소 말고 중으로 바꿀 수 있을까요?")
+    chat.say("ORD-261122-0104")
+    asked = chat.say("5432")
+    assert "바꾸고 싶으신지" in asked and "[처음 말씀하신 대로요]" in asked
+    ticket = chat.ticket(chat.say("/affirm"))
+    assert "탕수육 소 말고 중으로" in ticket["requested_change"] and ticket["order_number"] == "ORD-261122-0104"
+
+
 def test_a_delivered_order_cannot_be_cancelled_and_the_bot_says_what_is_possible(stack):
     chat = Conversation(stack)
     chat.say("주문 취소 부탁해요")
