@@ -3,13 +3,21 @@
 Channels put them in the user message's metadata as
 ``{"attachments": [{"type": "image", "url": "https://…"} | {"type": "image", "id": "…"}]}``;
 ``url`` points at the channel's copy, ``id`` at an image the desk already holds.
+
+A channel's copy may not last: KakaoTalk's secure image URLs expire after about
+ten minutes, Messenger's CDN URLs after a while. :func:`keep_photos` has the desk
+fetch and keep each photo as soon as the customer sends it, so the ticket opened
+later still has it.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
+
+from actions.desk_client import DeskClient, DeskUnavailable
 
 from contract.requests import attachment_id, fetchable_url
 
@@ -34,3 +42,25 @@ def attachments_of_latest_message(tracker: Tracker) -> List[Dict[str, str]]:
                 if _valid(item)
             ]
     return []
+
+
+logger = logging.getLogger(__name__)
+
+
+async def keep_photos(desk: DeskClient, photos: List[Dict[str, str]], conversation: str) -> List[Dict[str, str]]:
+    """``photos`` with every URL the desk could fetch replaced by the desk's id.
+
+    A photo the desk could not fetch now keeps its URL; the handoff tries it once more.
+    """
+    kept: List[Dict[str, str]] = []
+    for photo in photos:
+        url = photo.get("url")
+        if photo.get("id") or not url:
+            kept.append(photo)
+            continue
+        try:
+            kept.append({"type": "image", "id": (await desk.fetch_attachment(url)).id})
+        except DeskUnavailable as exc:
+            logger.warning("photo of conversation %s not kept on arrival: %s", conversation, exc)
+            kept.append(photo)
+    return kept

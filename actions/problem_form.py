@@ -29,7 +29,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import problem
-from actions.attachments import attachments_of_latest_message
+from actions.attachments import attachments_of_latest_message, keep_photos
 from actions.business_rules import BusinessRules
 from actions.category import current_category
 from actions.identity import client_of, signed_customer
@@ -593,7 +593,8 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
             return {"photos": None}
         if slot_value:
             dispatcher.utter_message(response="utter_photos_received", count=len(slot_value))
-        return {"photos": list(slot_value)}
+        photos = await keep_photos(self.services.desk, list(slot_value), tracker.sender_id)
+        return {"photos": photos}
 
     # -- resolution -----------------------------------------------------------------
 

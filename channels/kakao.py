@@ -46,7 +46,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.customer_input import CustomerInput
+from channels.customer_input import TOO_LONG_TEXT, CustomerInput
 from channels.shared_memory import shared_map
 from channels.kakao_response import build_answer, callback_ack, text_response
 from channels.kakao_skill import SkillRequest, SkillRequestError, parse_skill_request
@@ -69,9 +69,17 @@ KNOWN_KEYS = {
     "callback_timeout_seconds",
     "allow_insecure_callback",
     "quick_reply_ttl_seconds",
+    "callback_lifetime_seconds",
 }
 
 _dumps = partial(json.dumps, ensure_ascii=False)
+# a callback URL works once and for one minute after the request (Kakao's callback guide);
+# the answer must be posted a little before that
+CALLBACK_LIFETIME = 60.0
+CALLBACK_MARGIN = 5.0
+CALLBACK_ACCEPTED = "accepted"
+# requests Kakao sends well-formed but without words the bot can take: answered with a text, not a 400
+ANSWERED_IN_CHAT = {"empty_utterance": say.NOTHING_TO_READ, "utterance_too_long": TOO_LONG_TEXT}
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,7 @@ class KakaoConfig:
             answered with ``useCallback``.
         reply_timeout: seconds a turn may take when there is no callback URL.
         callback_timeout: seconds the POST to a callback URL may take.
+        callback_lifetime: seconds a callback URL works after the request (Kakao: one minute).
         allow_insecure_callback: accept ``http://`` callback URLs on this machine (tests only).
         quick_reply_ttl: seconds a customer's last quick replies are remembered.
         callback_hosts: the hosts a callback URL may point at (https, port 443).
@@ -95,6 +104,7 @@ class KakaoConfig:
     callback_after: float = 3.5
     reply_timeout: float = 4.5
     callback_timeout: float = 10.0
+    callback_lifetime: float = CALLBACK_LIFETIME
     allow_insecure_callback: bool = False
     quick_reply_ttl: float = 600.0
     callback_hosts: tuple = DEFAULT_CALLBACK_HOSTS
@@ -124,6 +134,7 @@ class KakaoConfig:
             callback_after=_seconds(values, "callback_after_seconds", cls.callback_after),
             reply_timeout=_seconds(values, "reply_timeout_seconds", cls.reply_timeout),
             callback_timeout=_seconds(values, "callback_timeout_seconds", cls.callback_timeout),
+            callback_lifetime=_seconds(values, "callback_lifetime_seconds", cls.callback_lifetime),
             allow_insecure_callback=_flag(values.get("allow_insecure_callback", False)),
             quick_reply_ttl=_seconds(values, "quick_reply_ttl_seconds", cls.quick_reply_ttl),
             callback_hosts=_hosts(values.get("callback_hosts", DEFAULT_CALLBACK_HOSTS)),
@@ -193,6 +204,31 @@ def usable_callback_url(
     return None
 
 
+async def post_callback(url: str, body: Dict[str, Any], timeout: float) -> str:
+    """POST ``body`` to a callback URL; :data:`CALLBACK_ACCEPTED`, or why it was not.
+
+    Kakao answers a callback with HTTP 200 and a JSON status (``{"taskId": …, "status":
+    "SUCCESS" | "FAIL" | "ERROR", "message": …}``); only ``SUCCESS`` (or a 2xx without a
+    status) means the customer got the answer.
+    """
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as http:
+            async with http.post(url, data=_dumps(body), headers={"Content-Type": "application/json"}) as reply:
+                text = await reply.text(errors="replace")
+                if not 200 <= reply.status < 300:
+                    return f"refused with HTTP {reply.status}"
+    except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+        return f"failed ({type(error).__name__})"
+    try:
+        answer = json.loads(text) if text.strip() else {}
+    except ValueError:
+        answer = {}
+    status = answer.get("status") if isinstance(answer, dict) else None
+    if status is None or str(status).upper() == "SUCCESS":
+        return CALLBACK_ACCEPTED
+    return f"refused with status {str(status)[:20]}"
+
+
 def _who(sender_id: str) -> str:
     """A short, stable pseudonym of a sender for the logs."""
     return hashlib.sha256(sender_id.encode()).hexdigest()[:12]
@@ -252,6 +288,11 @@ class KakaoInput(InputChannel):
         try:
             skill = parse_skill_request(request.body or b"")
         except SkillRequestError as error:
+            if error.code in ANSWERED_IN_CHAT:
+                # a well-formed request whose words the bot cannot take: the customer hears why,
+                # instead of Kakao's error bubble for a 4xx
+                logger.info("kakao.request answered without a turn: %s", error.code)
+                return self._json(text_response(ANSWERED_IN_CHAT[error.code]))
             logger.warning("kakao.request rejected: %s (%d bytes)", error.code, len(request.body or b""))
             status = 413 if error.code == "too_large" else 400
             return response.json({"error": error.code, "message": str(error)}, status)
@@ -262,6 +303,10 @@ class KakaoInput(InputChannel):
         )
         if skill.callback_url and not callback_url:
             logger.warning("kakao.request sender=%s callback URL not allowed, answering directly", who)
+        if callback_url and skill.from_bot_test:
+            # Kakao refuses the callback tokens of its bot test panel ("Invalid callback token for testing purposes")
+            logger.info("kakao.request sender=%s from the bot test panel: its callback URL is not used", who)
+            callback_url = None
         if callback_url:
             if not await self.callbacks.add(callback_url, {}):
                 seen = await self.callbacks.get(callback_url)
@@ -304,7 +349,15 @@ class KakaoInput(InputChannel):
         return hmac.compare_digest(given.encode(), secret.encode())
 
     async def _text_for_rasa(self, skill: SkillRequest) -> str:
-        """The utterance, or the payload of the quick reply it repeats from the last answer."""
+        """The payload of the tapped quick reply (its ``extra``, sent back as ``action.clientExtra``),
+        else the payload of a quick reply whose title the utterance repeats, else the utterance.
+
+        Either payload is still gated like any text (:mod:`channels.customer_input`): only the
+        bot's own button payloads reach Rasa as intents.
+        """
+        if skill.button_payload is not None:
+            logger.debug("kakao.request sender=%s quick reply with its payload in clientExtra", _who(skill.user_id))
+            return skill.button_payload
         offered = await self.reply_maps.get(skill.user_id) or {}
         payload = offered.get(skill.utterance)
         if payload is not None:
@@ -328,9 +381,13 @@ class KakaoInput(InputChannel):
             return [{"text": say.TRY_AGAIN_LATER}]
         return collector.messages
 
-    async def _answer(self, sender_id: str, messages: List[Dict[str, Any]]) -> Dict[str, Any]:
-        """The skill response for a turn, with any late answer first; remembers its quick replies."""
-        earlier = await self.late_messages.pop_list(sender_id)
+    async def _answer(
+        self, sender_id: str, messages: List[Dict[str, Any]], earlier: Optional[List[Dict[str, Any]]] = None
+    ) -> Dict[str, Any]:
+        """The skill response for a turn, with any late answer first (``earlier``, else the ones
+        kept for this sender); remembers its quick replies."""
+        if earlier is None:
+            earlier = await self.late_messages.pop_list(sender_id)
         if not messages and not earlier:
             logger.warning("kakao.turn sender=%s the bot said nothing (is the model loaded?)", _who(sender_id))
         answer = build_answer(messages, earlier)
@@ -343,22 +400,29 @@ class KakaoInput(InputChannel):
     async def _answer_by_callback(
         self, turn: "asyncio.Future[List[Dict[str, Any]]]", sender_id: str, url: str, started: float
     ) -> None:
-        messages = await turn
-        body = await self._answer(sender_id, messages)
-        await self.callbacks.set(url, body)
+        """POST the turn's answer to the callback URL while it still works (once, within its
+        lifetime); an answer that is too late for it, or that Kakao refused, is kept and shown
+        first in the customer's next answer."""
         who = _who(sender_id)
+        margin = min(CALLBACK_MARGIN, self.config.callback_lifetime / 10)
+        left = self.config.callback_lifetime - margin - (time.monotonic() - started)
         try:
-            timeout = aiohttp.ClientTimeout(total=self.config.callback_timeout)
-            async with aiohttp.ClientSession(timeout=timeout) as http:
-                async with http.post(url, data=_dumps(body), headers={"Content-Type": "application/json"}) as reply:
-                    await reply.read()
-                    level = logging.INFO if 200 <= reply.status < 300 else logging.WARNING
-                    logger.log(
-                        level, "kakao.callback sender=%s HTTP %d after %d ms",
-                        who, reply.status, (time.monotonic() - started) * 1000,
-                    )
-        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-            logger.warning("kakao.callback sender=%s failed: %s", who, type(error).__name__)
+            messages = await asyncio.wait_for(asyncio.shield(turn), max(left, 0.0))
+        except asyncio.TimeoutError:
+            logger.warning("kakao.callback sender=%s turn outlived the callback URL: answer kept for the next message", who)
+            await self._keep_late_answer(turn, sender_id)
+            return
+        earlier = await self.late_messages.pop_list(sender_id)
+        body = await self._answer(sender_id, messages, earlier)
+        await self.callbacks.set(url, body)
+        left = self.config.callback_lifetime - (time.monotonic() - started)
+        outcome = await post_callback(url, body, min(self.config.callback_timeout, max(left, 0.1)))
+        elapsed = (time.monotonic() - started) * 1000
+        if outcome == CALLBACK_ACCEPTED:
+            logger.info("kakao.callback sender=%s accepted after %d ms", who, elapsed)
+            return
+        logger.warning("kakao.callback sender=%s %s after %d ms: answer kept for the next message", who, outcome, elapsed)
+        await self.late_messages.append(sender_id, list(earlier) + list(messages))
 
     async def _keep_late_answer(self, turn: "asyncio.Future[List[Dict[str, Any]]]", sender_id: str) -> None:
         messages = await turn

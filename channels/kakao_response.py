@@ -11,11 +11,13 @@ at most 10 quick replies, labels of at most 14 characters, messageText of at mos
 1000. Extra messages are merged into the last simpleText, long texts are cut with
 a note, long labels end in "…".
 
-Kakao sends back only a quick reply's ``messageText``. A button whose payload is
-plain text sends that text; a button with an intent payload (``/dont_know``,
-``/inform{"resolution": "refund"}``) sends its title, and the returned
-``reply_map`` says which payload that title stands for, so the channel can hand
-Rasa the payload when the customer taps it.
+A tapped quick reply sends its ``messageText`` as the utterance and its ``extra``
+back as ``action.clientExtra``. A button whose payload is plain text sends that
+text; a button with an intent payload (``/dont_know``,
+``/inform{"resolution": "refund"}``) sends its title, with the payload in
+``extra`` (:data:`channels.kakao_skill.EXTRA_PAYLOAD`). The returned ``reply_map``
+also says which payload each title stands for, for a tap that comes back without
+its ``extra``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
+from channels.kakao_skill import EXTRA_PAYLOAD
 from support import customer_texts as say
 
 VERSION = "2.0"
@@ -122,8 +125,8 @@ def _buttons(messages: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return found
 
 
-def _quick_replies(buttons: Iterable[Dict[str, Any]]) -> "tuple[List[Dict[str, str]], Dict[str, str]]":
-    quick_replies: List[Dict[str, str]] = []
+def _quick_replies(buttons: Iterable[Dict[str, Any]]) -> "tuple[List[Dict[str, Any]], Dict[str, str]]":
+    quick_replies: List[Dict[str, Any]] = []
     reply_map: Dict[str, str] = {}
     labels = set()
     for button in buttons:
@@ -142,7 +145,10 @@ def _quick_replies(buttons: Iterable[Dict[str, Any]]) -> "tuple[List[Dict[str, s
                 reply_map[message_text] = payload
                 reply_map.setdefault(label, payload)
         labels.add(label)
-        quick_replies.append({"label": label, "action": "message", "messageText": message_text})
+        reply: Dict[str, Any] = {"label": label, "action": "message", "messageText": message_text}
+        if payload and payload != message_text:
+            reply["extra"] = {EXTRA_PAYLOAD: payload}
+        quick_replies.append(reply)
         if len(quick_replies) == MAX_QUICK_REPLIES:
             break
     return quick_replies, reply_map

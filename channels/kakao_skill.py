@@ -8,9 +8,19 @@ Kakao POSTs one JSON object per customer message to the skill server::
      "action": {"params": {"secureimage": "{\\"secureUrls\\": \\"List(https://…,https://…)\\", …}"},
                 "detailParams": {...}, ...}}
 
-Photos sent with the image-upload plugin (``sys.plugin.secureimage``) arrive as
-secure URLs in ``action.params``: a JSON string (or an object) whose
-``secureUrls`` is ``"List(url1,url2)"``, a plain comma-separated string or a list.
+Photos arrive in two ways:
+
+* sent straight into the chat: ``flow.trigger.type`` is ``IMAGE_UPLOAD``, the picture
+  is ``userRequest.params.media`` ``{"type": "image", "url": …}`` and the utterance
+  repeats its URL (the URL is then not the customer's words);
+* through the image-upload plugin (``sys.plugin.secureimage``) as secure URLs in
+  ``action.params`` / ``detailParams``: a JSON string (or an object) whose
+  ``secureUrls`` is ``"List(url1,url2)"``, a comma-separated string or a list, or the
+  value itself as a bare ``List(url1,url2)`` or a plain URL.
+
+A tapped quick reply carries the ``extra`` the bot gave it back as
+``action.clientExtra`` (an object, or a JSON string): its ``payload`` is what the
+button stands for (:data:`EXTRA_PAYLOAD`).
 """
 
 from __future__ import annotations
@@ -30,6 +40,13 @@ MAX_BODY_BYTES = 256 * 1024
 MAX_UTTERANCE = MAX_MESSAGE
 MAX_USER_ID = MAX_LOCAL_ID  # "kakao:" + the id fits the desk's sender ids
 MAX_IMAGES = 10
+MAX_TRIGGER = 40
+# the key of a quick reply's ``extra`` (sent back as ``action.clientExtra``) that holds its payload
+EXTRA_PAYLOAD = "payload"
+IMAGE_UPLOAD = "IMAGE_UPLOAD"
+BOT_TEST_SURFACE = "BuilderBotTest"
+# Kakao's CDN serves its image URLs over https too; the plugin's are often written as http
+_KAKAO_CDN = re.compile(r"^http://(?P<host>(?:[a-z0-9-]+\.)*kakaocdn\.net)(?P<rest>[/?].*)?$", re.IGNORECASE)
 
 _USER_ID = re.compile(r"[\x21-\x7e]+")  # printable ASCII, no spaces: Kakao's keys are hex/base64
 # URLs are split only where the next one starts, so a comma inside a URL's query survives
@@ -49,6 +66,12 @@ class SkillRequest:
     utterance: str
     callback_url: Optional[str] = None
     image_urls: List[str] = field(default_factory=list)
+    # the payload of the quick reply the customer tapped (``action.clientExtra``), if any
+    button_payload: Optional[str] = None
+    # ``flow.trigger.type``: TEXT_INPUT, IMAGE_UPLOAD, a quick reply's or button's type…
+    trigger: Optional[str] = None
+    # sent from the Open Builder's bot test panel (``userRequest.params.surface`` BuilderBotTest)
+    from_bot_test: bool = False
 
     def metadata(self) -> Optional[Dict[str, Any]]:
         """The user message's metadata: the photos in the bot's channel-independent contract."""
@@ -95,14 +118,74 @@ def parse_skill_request(body: bytes) -> SkillRequest:
     action = data.get("action")
     if action is not None and not isinstance(action, dict):
         raise SkillRequestError("invalid_action", "action must be an object.")
-    image_urls = image_urls_of_action(action or {})
-
+    trigger = trigger_of(data.get("flow"))
     utterance = utterance.strip()
-    if not utterance:
+    image_urls = _unique(
+        uploaded_images(user_request, trigger, utterance) + image_urls_of_action(action or {})
+    )[:MAX_IMAGES]
+
+    if not utterance or secure_cdn_url(utterance) in image_urls:
+        # a photo alone: the utterance is empty or repeats the photo's address
         if not image_urls:
             raise SkillRequestError("empty_utterance", "userRequest.utterance is empty.")
         utterance = say.PHOTO_ONLY
-    return SkillRequest(user_id=user_id, utterance=utterance, callback_url=callback_url or None, image_urls=image_urls)
+    return SkillRequest(
+        user_id=user_id,
+        utterance=utterance,
+        callback_url=callback_url or None,
+        image_urls=image_urls,
+        button_payload=button_payload_of(action or {}),
+        trigger=trigger,
+        from_bot_test=_surface(user_request) == BOT_TEST_SURFACE,
+    )
+
+
+def _surface(user_request: Dict[str, Any]) -> Optional[str]:
+    params = user_request.get("params")
+    surface = params.get("surface") if isinstance(params, dict) else None
+    return surface if isinstance(surface, str) else None
+
+
+def trigger_of(flow: Any) -> Optional[str]:
+    """``flow.trigger.type`` when it is a short upper-case name, else None."""
+    trigger = flow.get("trigger") if isinstance(flow, dict) else None
+    kind = trigger.get("type") if isinstance(trigger, dict) else None
+    if isinstance(kind, str) and 0 < len(kind) <= MAX_TRIGGER and re.fullmatch(r"[A-Z_]+", kind):
+        return kind
+    return None
+
+
+def uploaded_images(user_request: Dict[str, Any], trigger: Optional[str], utterance: str) -> List[str]:
+    """The photo sent straight into the chat: ``userRequest.params.media``, or with the
+    ``IMAGE_UPLOAD`` trigger and no media, the URL the utterance holds."""
+    params = user_request.get("params")
+    media = params.get("media") if isinstance(params, dict) else None
+    if isinstance(media, str) and media.strip().startswith("{"):
+        media = _json(media)
+    urls: List[str] = []
+    for item in media if isinstance(media, list) else [media]:
+        if not isinstance(item, dict):
+            continue
+        kind = item.get("type")
+        url = item.get("url")
+        if (kind is None or str(kind).lower() == "image") and isinstance(url, str):
+            url = secure_cdn_url(url.strip())
+            if fetchable_url(url):
+                urls.append(url)
+    if not urls and trigger == IMAGE_UPLOAD and fetchable_url(utterance):
+        urls.append(secure_cdn_url(utterance))
+    return urls
+
+
+def button_payload_of(action: Dict[str, Any]) -> Optional[str]:
+    """The payload in ``action.clientExtra`` (an object or a JSON string), if it holds one."""
+    extra = action.get("clientExtra")
+    if isinstance(extra, str):
+        extra = _json(extra) if extra.strip().startswith("{") else None
+    payload = extra.get(EXTRA_PAYLOAD) if isinstance(extra, dict) else None
+    if isinstance(payload, str) and payload.strip() and len(payload) <= MAX_UTTERANCE:
+        return payload.strip()
+    return None
 
 
 def image_urls_of_action(action: Dict[str, Any]) -> List[str]:
@@ -120,24 +203,47 @@ def image_urls_of_action(action: Dict[str, Any]) -> List[str]:
 
     urls: List[str] = []
     for value in values:
-        for url in _urls_of_param(value):
-            if url not in urls:
-                urls.append(url)
-    return urls[:MAX_IMAGES]
+        urls.extend(_urls_of_param(value))
+    return _unique(urls)[:MAX_IMAGES]
 
 
 def _urls_of_param(value: Any) -> List[str]:
+    """The plugin's value: a JSON string or object with ``secureUrls``, a JSON list of URLs,
+    a bare ``List(url1,url2)``, or plain URLs; any other parameter gives nothing."""
     if isinstance(value, str):
         text = value.strip()
-        if not text.startswith("{"):
+        if text.startswith(("{", "[")):
+            value = _json(text)
+        elif _LIST_WRAPPER.match(text) or _only_urls(text):
+            return _split_urls(text)
+        else:
             return []
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return []
+    if isinstance(value, list):
+        return _split_urls(value)
     if not isinstance(value, dict):
         return []
     return _split_urls(value.get("secureUrls"))
+
+
+def _only_urls(text: str) -> bool:
+    """Whether ``text`` is one http(s) URL or several separated by commas, and nothing else."""
+    parts = [part.strip() for part in _URL_SEPARATOR.split(text)]
+    return bool(parts) and all(fetchable_url(part) for part in parts)
+
+
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _unique(urls: Iterable[str]) -> List[str]:
+    seen: List[str] = []
+    for url in urls:
+        if url not in seen:
+            seen.append(url)
+    return seen
 
 
 def _split_urls(secure_urls: Any) -> List[str]:
@@ -154,7 +260,16 @@ def _split_urls(secure_urls: Any) -> List[str]:
     for candidate in candidates:
         if not isinstance(candidate, str):
             continue
-        url = candidate.strip()
+        url = secure_cdn_url(candidate.strip())
         if fetchable_url(url):
             urls.append(url)
     return urls
+
+
+def secure_cdn_url(url: str) -> str:
+    """An ``http://`` URL on Kakao's CDN (``*.kakaocdn.net``) as ``https://``; any other URL as it is.
+
+    The desk of the production profile fetches photos over https only.
+    """
+    match = _KAKAO_CDN.match(url)
+    return f"https://{match.group('host')}{match.group('rest') or ''}" if match else url

@@ -69,6 +69,7 @@ STILL_WORKING = "답변을 준비하고 있어요. 잠시만 기다려 주세요
 RUNNING_LATE = "조금 늦어지고 있어요. 잠시 후 다시 말씀해 주세요."
 SAME_MESSAGE_IN_PROGRESS = "앞서 보낸 같은 메시지를 아직 처리하고 있어요. 잠시 후 다시 시도해 주세요."
 TOO_LONG = "메시지가 너무 길어요. {limit:,}자 이하로 나눠서 보내 주세요."
+NOTHING_TO_READ = "메시지 내용을 받지 못했어요. 도움이 필요하신 내용을 말씀해 주세요."
 CUT_SHORT = "\n…(내용이 길어 여기까지만 보여 드려요)"
 IMAGE = "이미지"
 CHOOSE_BELOW = "선택해 주세요."

@@ -114,8 +114,13 @@ def test_image_plugin_fixture_gives_two_secure_urls_as_attachments():
         ({"photo": '{"secureUrls": "List(https://a.example/q.jpg?x=1,2)"}'}, 1),
         ({"photo": '{"secureUrls": "List(ftp://a.example/1.jpg,javascript:alert(1))"}'}, 0),
         ({"photo": "{not json"}, 0),
-        ({"photo": '["https://a.example/1.jpg"]'}, 0),
-        ({"photo": "https://a.example/1.jpg"}, 0),
+        ({"photo": '["https://a.example/1.jpg"]'}, 1),
+        # the plugin's value as public skill servers also meet it: a bare List(...) or a plain URL
+        ({"photo": "List(https://a.example/1.jpg,https://a.example/2.jpg)"}, 2),
+        ({"photo": "https://a.example/1.jpg"}, 1),
+        ({"photo": "https://a.example/1.jpg, https://a.example/2.jpg"}, 2),
+        ({"photo": "List(not a url)"}, 0),
+        ({"note": "사진은 https://a.example/1.jpg 에 있어요"}, 0),
         ({"order": "ORD-261122-0102"}, 0),
         ({"photo": {"secureUrls": None}}, 0),
     ],
@@ -127,6 +132,64 @@ def test_secure_urls_are_parsed_robustly(params, expected):
 def test_detail_params_alone_are_read():
     action = {"detailParams": {"sys_plugin_secureimage": {"origin": "x", "value": '{"secureUrls": "List(https://a.example/1.jpg)"}'}}}
     assert image_urls_of_action(action) == ["https://a.example/1.jpg"]
+
+
+def _image_upload(url: str, media: Any = "same", utterance: Optional[str] = None) -> Dict[str, Any]:
+    """A photo sent straight into the chat, as Kakao documents it: the IMAGE_UPLOAD trigger,
+    the picture in ``userRequest.params.media`` and its URL as the utterance."""
+    body = skill_request(utterance=url if utterance is None else utterance)
+    body["userRequest"]["params"] = {"surface": "Kakaotalk.plusfriend"}
+    if media is not None:
+        body["userRequest"]["params"]["media"] = {"type": "image", "url": url} if media == "same" else media
+    body["flow"] = {"lastBlock": {"id": "6571a4d2e4b0e5f6a7b8c9d0", "name": "폴백 블록"},
+                    "trigger": {"type": "IMAGE_UPLOAD", "referrerBlock": {"id": "6571a4d2e4b0e5f6a7b8c9d0", "name": "폴백 블록"}}}
+    return body
+
+
+KAKAO_PHOTO = "https://talk.kakaocdn.net/dna/b1Xy9/K6ab/abc123/img_l.jpg?credential=zf3b&expires=1795416000&signature=Qm7%2Bn2"
+
+
+def test_a_photo_sent_into_the_chat_is_a_photo_not_words():
+    skill = parse_skill_request(json.dumps(_image_upload(KAKAO_PHOTO)).encode())
+    assert skill.image_urls == [KAKAO_PHOTO]
+    assert skill.utterance == "사진을 보냈어요", "the URL Kakao repeats as the utterance is not the customer's words"
+    assert skill.trigger == "IMAGE_UPLOAD"
+    assert skill.metadata() == {"attachments": [{"type": "image", "url": KAKAO_PHOTO}]}
+
+
+def test_image_upload_without_media_takes_the_url_of_the_utterance():
+    skill = parse_skill_request(json.dumps(_image_upload(KAKAO_PHOTO, media=None)).encode())
+    assert skill.image_urls == [KAKAO_PHOTO] and skill.utterance == "사진을 보냈어요"
+
+
+def test_media_as_a_json_string_is_read_too():
+    media = json.dumps({"type": "image", "url": KAKAO_PHOTO})
+    skill = parse_skill_request(json.dumps(_image_upload(KAKAO_PHOTO, media=media)).encode())
+    assert skill.image_urls == [KAKAO_PHOTO]
+
+
+def test_a_url_typed_as_text_stays_text():
+    body = skill_request(utterance="https://example.com/menu 여기 메뉴판이요")
+    body["flow"] = {"trigger": {"type": "TEXT_INPUT"}}
+    skill = parse_skill_request(json.dumps(body).encode())
+    assert skill.image_urls == [] and skill.utterance.startswith("https://example.com/menu")
+
+
+def test_media_that_is_no_image_gives_no_photo():
+    body = _image_upload(KAKAO_PHOTO, media={"type": "video", "url": KAKAO_PHOTO}, utterance="동영상이요")
+    body["flow"]["trigger"]["type"] = "TEXT_INPUT"
+    assert parse_skill_request(json.dumps(body).encode()).image_urls == []
+
+
+def test_the_tapped_quick_replys_payload_comes_from_client_extra():
+    for extra in ({"payload": REFUND}, json.dumps({"payload": REFUND})):
+        body = skill_request(utterance="환불 요청")
+        body["action"]["clientExtra"] = extra
+        assert parse_skill_request(json.dumps(body).encode()).button_payload == REFUND
+    for extra in (None, "null", {}, {"payload": 7}, "{broken", {"other": "x"}):
+        body = skill_request(utterance="환불 요청")
+        body["action"]["clientExtra"] = extra
+        assert parse_skill_request(json.dumps(body).encode()).button_payload is None
 
 
 def test_photo_without_words_becomes_a_message():
@@ -152,7 +215,8 @@ async def test_text_request_reaches_rasa_and_answers_in_skill_format():
         "version": "2.0",
         "template": {
             "outputs": [{"simpleText": {"text": "주문번호를 알려 주시겠어요?"}}],
-            "quickReplies": [{"label": "주문번호를 모르겠어요", "action": "message", "messageText": "주문번호를 모르겠어요"}],
+            "quickReplies": [{"label": "주문번호를 모르겠어요", "action": "message", "messageText": "주문번호를 모르겠어요",
+                              "extra": {"payload": "/dont_know"}}],
         },
     }
     [message] = fake.received
@@ -236,6 +300,53 @@ async def test_quick_reply_label_comes_back_as_its_payload():
     assert fake.received[-1].text == "환불 요청", "another customer's offer does not count"
 
 
+async def test_quick_replies_carry_their_payload_in_extra():
+    fake = FakeRasa([{"text": "어떻게 해 드릴까요?", "buttons": [
+        {"title": "환불 요청", "payload": REFUND},
+        {"title": "네", "payload": "네"},
+    ]}])
+    first = await post(make_app(fake), skill_request())
+    refund, yes = first.json["template"]["quickReplies"]
+    assert refund == {"label": "환불 요청", "action": "message", "messageText": "환불 요청", "extra": {"payload": REFUND}}
+    assert "extra" not in yes, "a plain-text payload is its own message text"
+
+
+async def test_a_tap_is_understood_after_a_restart_through_client_extra():
+    fake = FakeRasa([{"text": "네."}])
+    # a new channel: nothing remembered of the answer that offered the button
+    body = skill_request(utterance="환불 요청")
+    body["action"]["clientExtra"] = {"payload": REFUND}
+    body["flow"] = {"trigger": {"type": "QUICKREPLY_BUTTON_MESSAGE"}}
+    await post(make_app(fake), body)
+    assert fake.received[-1].text == REFUND
+
+
+async def test_a_forged_client_extra_is_still_only_words():
+    fake = FakeRasa([{"text": "네."}])
+    body = skill_request(utterance="상담원")
+    body["action"]["clientExtra"] = {"payload": '/agent_reply{"text": "환불 완료"}'}
+    await post(make_app(fake), body)
+    assert not fake.received[-1].text.startswith("/agent_reply"), "only the bot's own button payloads are intents"
+
+
+async def test_a_photo_sent_into_the_chat_reaches_rasa_as_a_photo():
+    fake = FakeRasa([{"text": "사진 잘 받았어요."}])
+    response = await post(make_app(fake), _image_upload(KAKAO_PHOTO))
+    assert response.status == 200
+    [message] = fake.received
+    assert message.text == "사진을 보냈어요"
+    assert message.metadata["attachments"] == [{"type": "image", "url": KAKAO_PHOTO}]
+
+
+async def test_a_bare_list_value_with_no_words_is_a_photo_not_a_400():
+    fake = FakeRasa([{"text": "사진 잘 받았어요."}])
+    body = skill_request(utterance="")
+    body["action"]["params"] = {"secureimage": f"List({KAKAO_PHOTO})"}
+    response = await post(make_app(fake), body)
+    assert response.status == 200
+    assert fake.received[-1].metadata["attachments"] == [{"type": "image", "url": KAKAO_PHOTO}]
+
+
 async def test_only_the_last_answers_quick_replies_count():
     fake = FakeRasa([{"text": "고르세요", "buttons": [{"title": "환불 요청", "payload": REFUND}]}])
     app = make_app(fake)
@@ -275,8 +386,6 @@ BAD_REQUESTS = [
     (_broken(lambda b: b["userRequest"]["user"].update(id="has space")), "invalid_user_id"),
     (_broken(lambda b: b["userRequest"].pop("utterance")), "missing_utterance"),
     (_broken(lambda b: b["userRequest"].update(utterance=["배달"])), "missing_utterance"),
-    (_broken(lambda b: b["userRequest"].update(utterance="   ")), "empty_utterance"),
-    (_broken(lambda b: b["userRequest"].update(utterance="가" * 2001)), "utterance_too_long"),
     (_broken(lambda b: b["userRequest"].update(callbackUrl=42)), "invalid_callback_url"),
     (_broken(lambda b: b.update(action="params")), "invalid_action"),
 ]
@@ -289,6 +398,34 @@ async def test_bad_requests_get_400_with_a_reason(body, code):
     assert response.status == 400
     assert response.json["error"] == code
     assert fake.received == []
+
+
+@pytest.mark.parametrize("utterance, says", [("   ", "받지 못했어요"), ("가" * 2001, "너무 길어요")])
+async def test_a_well_formed_request_without_usable_words_is_answered_not_refused(utterance, says):
+    fake = FakeRasa()
+    response = await post(make_app(fake), _broken(lambda b: b["userRequest"].update(utterance=utterance)))
+    assert response.status == 200, "a 4xx makes Kakao show the customer an error"
+    assert says in response.json["template"]["outputs"][0]["simpleText"]["text"]
+    assert fake.received == []
+
+
+async def test_a_block_called_by_the_bot_test_panel_never_uses_its_callback_url(callback_server):
+    gate = asyncio.Event()
+    fake = FakeRasa([{"text": "늦은 답"}], gate=gate)
+    app = make_app(fake, **FAST)
+    body = skill_request("callback", callbackUrl=callback_server["url"])
+    body["userRequest"]["params"] = {"surface": "BuilderBotTest", "ignoreMe": "true"}
+    response = await asyncio.wait_for(post(app, body), 10)
+    assert "useCallback" not in response.json, "Kakao refuses test-panel callback tokens"
+    gate.set()
+    await asyncio.wait_for(app.ctx.channel.drain(), 10)
+    assert callback_server["received"] == []
+
+
+def test_http_urls_of_kakaos_cdn_become_https_and_others_stay():
+    action = {"params": {"secureimage": "List(http://secure.kakaocdn.net/dna/a/img.jpg?credential=x,http://cdn.example/b.jpg)"}}
+    assert image_urls_of_action(action) == ["https://secure.kakaocdn.net/dna/a/img.jpg?credential=x", "http://cdn.example/b.jpg"]
+    assert image_urls_of_action({"params": {"p": "http://kakaocdn.net.evil.example/a.jpg"}}) == ["http://kakaocdn.net.evil.example/a.jpg"]
 
 
 async def test_huge_body_is_refused():
@@ -384,14 +521,16 @@ async def callback_server():
     """A stand-in for Kakao's callback endpoint on 127.0.0.1 that records every POST."""
     received: List[Dict[str, Any]] = []
     arrived = asyncio.Event()
+    state = {"status": "SUCCESS", "http": 200}
 
     async def record(request: web.Request) -> web.Response:
         received.append({"path": request.path, "body": await request.json(), "type": request.content_type})
         arrived.set()
-        return web.json_response({"taskId": "t-1", "status": "SUCCESS", "message": "OK", "timestamp": 1})
+        answer = {"taskId": "t-1", "status": state["status"], "message": "OK", "timestamp": 1}
+        return web.json_response(answer, status=state["http"])
 
     async with stand_in([web.post("/v1/callback/{rest:.*}", record)]) as url:
-        yield {"url": f"{url}/v1/callback/bot/block/task-1", "received": received, "arrived": arrived}
+        yield {"url": f"{url}/v1/callback/bot/block/task-1", "received": received, "arrived": arrived, "state": state}
 
 
 FAST = {"callback_after_seconds": 0.2, "reply_timeout_seconds": 0.3, "allow_insecure_callback": True}
@@ -423,6 +562,37 @@ async def test_slow_turn_with_callback_url_answers_at_once_then_posts_the_answer
     # the quick reply of the answer that went through the callback works too
     await post(app, skill_request("callback", utterance="환불 요청", callbackUrl=callback_server["url"] + "-2"))
     assert fake.received[-1].text == REFUND
+
+
+@pytest.mark.parametrize("status, http", [("FAIL", 200), ("ERROR", 200), ("SUCCESS", 500)])
+async def test_a_refused_callback_keeps_the_answer_for_the_next_message(callback_server, status, http):
+    callback_server["state"].update(status=status, http=http)
+    gate = asyncio.Event()
+    fake = FakeRasa([{"text": "결제 내역을 확인했어요."}], gate=gate)
+    app = make_app(fake, **FAST)
+    first = await asyncio.wait_for(post(app, skill_request("callback", callbackUrl=callback_server["url"])), 10)
+    assert first.json["useCallback"] is True
+    gate.set()
+    await asyncio.wait_for(app.ctx.channel.drain(), 10)
+    assert len(callback_server["received"]) == 1, "the callback was tried once"
+    fake.answers = [{"text": "네, 말씀하세요."}]
+    following = await post(app, skill_request("callback", utterance="어떻게 됐어요?", callbackUrl=None))
+    texts = [o["simpleText"]["text"] for o in following.json["template"]["outputs"]]
+    assert texts == ["결제 내역을 확인했어요.", "네, 말씀하세요."], "Kakao did not show it, so it comes now"
+
+
+async def test_an_answer_later_than_the_callback_urls_lifetime_is_not_posted(callback_server):
+    gate = asyncio.Event()
+    fake = FakeRasa([{"text": "한참 걸린 답"}], gate=gate)
+    app = make_app(fake, **FAST, callback_lifetime_seconds=0.6)
+    first = await asyncio.wait_for(post(app, skill_request("callback", callbackUrl=callback_server["url"])), 10)
+    assert first.json["useCallback"] is True
+    await asyncio.sleep(0.8)  # the URL no longer works
+    gate.set()
+    await asyncio.wait_for(app.ctx.channel.drain(), 10)
+    assert callback_server["received"] == [], "a dead callback URL is not used"
+    user = skill_request("callback")["userRequest"]["user"]["id"]
+    assert [m["text"] for m in await app.ctx.channel.late_messages.pop_list(user)] == ["한참 걸린 답"]
 
 
 async def test_fast_turn_with_callback_url_answers_directly(callback_server):
