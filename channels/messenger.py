@@ -10,9 +10,15 @@ channel and tickets record it), so its routes are
 * ``X-Hub-Signature-256`` (HMAC-SHA256 of the raw body with the app secret) on
   every POST, else 403 and nothing is processed; without a configured secret
   every POST is refused;
+* the webhook answers 200 at once: Meta expects an answer within seconds, redelivers
+  otherwise and unsubscribes a webhook that keeps failing. Each sender's events are
+  handled afterwards, in order, in the background (:mod:`channels.sender_queues`);
 * redeliveries (a ``mid`` already handled) are answered 200 and not handled again;
 * every event of a batch is handled, not only the first; images go to the
   message metadata as ``attachments``, never as text;
+* agent replies and other messages the bot sends on its own go out with the
+  ``HUMAN_AGENT`` tag, which Meta accepts for 7 days after the customer's last message
+  (a plain ``UPDATE`` only for 24 hours);
 * answers go out through the Send API with aiohttp (``messenger_send``), also for
   messages Rasa sends on its own (``get_output_channel``, used by ``trigger_intent``);
 * a customer's conversation is ``messenger:<page-scoped id>``
@@ -30,7 +36,7 @@ import json
 import logging
 import os
 import re
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.facebook import FacebookInput
@@ -39,6 +45,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.customer_input import CustomerInput
+from channels.sender_queues import QueueFull, SenderQueues
 from channels.shared_memory import shared_map
 from channels.messenger_events import IncomingMessage, MalformedWebhook, parse_webhook
 from channels.messenger_send import DEFAULT_GRAPH_API_URL, GraphSendApi, MessengerOutput
@@ -144,6 +151,8 @@ class MessengerInput(FacebookInput):
         # redelivery that reaches another Rasa server is still recognised
         self.seen = shared_map("messenger:seen", dedup_ttl_seconds, dedup_max_entries)
         self.customer_input = CustomerInput()
+        # set when the blueprint is made (it knows Rasa's on_new_message)
+        self.queues: Optional[SenderQueues[Tuple[IncomingMessage, Dict[str, Any]]]] = None
         if self.fb_secret is None:
             logger.error(
                 "facebook channel: the app secret (FB_APP_SECRET) is not configured: "
@@ -161,11 +170,21 @@ class MessengerInput(FacebookInput):
             )
 
     def get_output_channel(self) -> OutputChannel:
-        """The channel for messages Rasa sends on its own (``trigger_intent``, ``output_channel=latest``)."""
-        return MessengerOutput(self.send_api, messaging_type="UPDATE")
+        """The channel for messages Rasa sends on its own (``trigger_intent``, ``output_channel=latest``):
+        agent replies and the desk's notices, tagged ``HUMAN_AGENT`` (Meta: 7 days after the customer's last message)."""
+        return MessengerOutput(self.send_api, messaging_type="MESSAGE_TAG", tag="HUMAN_AGENT")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         messenger = Blueprint("messenger_webhook", __name__)
+
+        async def handle(item: Tuple[IncomingMessage, Dict[str, Any]]) -> None:
+            await self._handle(item[0], item[1], on_new_message)
+
+        self.queues = SenderQueues(handle)
+
+        @messenger.listener("before_server_stop")
+        async def finish_queued_events(_app: Any, _loop: Any) -> None:
+            await self.drain()
 
         @messenger.listener("after_server_stop")
         async def close_send_api(_app: Any, _loop: Any) -> None:
@@ -224,20 +243,34 @@ class MessengerInput(FacebookInput):
         if messages is None:
             logger.info("facebook webhook ignored: not a page event")
             return response.text("EVENT_RECEIVED")
+        request_metadata = self.get_metadata(request) or {}
         for message in messages:
             if message.mid is not None and not await self.seen.add(message.mid, 1):
                 logger.info("facebook message %s from %s is a redelivery: ignored", message.mid, message.sender_id)
                 continue
-            await self._handle(message, request, on_new_message)
+            try:
+                self.queues.put(message.sender_id, (message, request_metadata))
+            except QueueFull:
+                # let Meta deliver it again later rather than drop it
+                logger.error("facebook message %s from %s: too many events waiting, Meta will retry",
+                             message.mid, message.sender_id)
+                if message.mid is not None:
+                    await self.seen.pop(message.mid)
+                return _error(503, "busy, please retry")
         return response.text("EVENT_RECEIVED")
+
+    async def drain(self, timeout: float = 30.0) -> None:
+        """Wait until every event the webhook accepted has been handled."""
+        if self.queues is not None:
+            await self.queues.drain(timeout)
 
     async def _handle(
         self,
         message: IncomingMessage,
-        request: Request,
+        request_metadata: Dict[str, Any],
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
-        metadata = {**(self.get_metadata(request) or {}), **(message.metadata or {})}
+        metadata = {**request_metadata, **(message.metadata or {})}
         logger.info(
             "facebook %s %s from %s (%d image(s))",
             message.kind,
@@ -254,7 +287,7 @@ class MessengerInput(FacebookInput):
             identity,
             metadata=metadata,
             message_id=message.mid,
-            channel_made=message.kind == "unsupported",
+            channel_made=message.channel_made,
         )
         try:
             await on_new_message(user_message)

@@ -10,11 +10,19 @@ hold several events. Customer messages become :class:`IncomingMessage`:
   (the bot's channel-independent photo contract, see ``actions/attachments.py``);
   a message with images only gets the text ``support.customer_texts.PHOTO_ONLY``.
 
-Voice, video, files and locations, which the bot cannot read, reach it as
+The Like sticker (👍, ``sticker_id`` 369239263222822, sent as a ``sticker``
+attachment, an ``image`` one, or both) reaches the bot as "👍". Any other attachment
+the bot cannot read (voice, video, files, locations, other stickers, shared links
+(``fallback``), reels, posts, templates, types Meta adds later) reaches it as
 ``/nlu_fallback`` so the customer gets the "not understood" choices instead of
-silence. Everything else (echoes of the page's own messages, delivery and read
-receipts, reactions, stickers) is ignored. Texts are never logged: they are the
-customer's personal data.
+silence.
+
+The ``ref`` of an m.me link or an ad (a ``referral`` event, or one inside a
+postback or a message) is kept in the metadata as ``referral``; an order number in
+it is given as ``referral.order_number``. A ``referral`` event alone (an existing
+thread opened from a link) greets the customer. Everything else (echoes of the
+page's own messages, delivery and read receipts, reactions, handover and standby
+events) is ignored. Texts are never logged: they are the customer's personal data.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from typing import Any, Dict, List, Optional
 
 from contract.requests import fetchable_url
 from support import customer_texts as say
+from support.order_numbers import normalize_order_number
 
 logger = logging.getLogger(__name__)
 
@@ -45,15 +54,24 @@ class IncomingMessage:
     sender_id: str
     text: str
     mid: Optional[str] = None
-    kind: str = "text"  # text | quick_reply | postback | image
+    kind: str = "text"  # text | quick_reply | postback | image | sticker | unsupported | referral
     attachments: List[Dict[str, str]] = field(default_factory=list)
+    referral: Optional[Dict[str, str]] = None
+
+    @property
+    def channel_made(self) -> bool:
+        """The text is the channel's stand-in, not the customer's words."""
+        return self.kind in ("unsupported", "referral")
 
     @property
     def metadata(self) -> Optional[Dict[str, Any]]:
-        """The user message metadata: the images, when there are any."""
-        if not self.attachments:
-            return None
-        return {"attachments": [dict(item) for item in self.attachments]}
+        """The user message metadata: the images and the referral, when there are any."""
+        metadata: Dict[str, Any] = {}
+        if self.attachments:
+            metadata["attachments"] = [dict(item) for item in self.attachments]
+        if self.referral:
+            metadata["referral"] = dict(self.referral)
+        return metadata or None
 
 
 def parse_webhook(body: Any) -> Optional[List[IncomingMessage]]:
@@ -94,11 +112,42 @@ def parse_event(event: Dict[str, Any]) -> Optional[IncomingMessage]:
     sender = event.get("sender")
     sender_id = sender.get("id") if isinstance(sender, dict) else None
     if "message" in event:
-        return _message(event["message"], sender_id)
+        return _with_referral(_message(event["message"], sender_id), event["message"])
     if "postback" in event:
-        return _postback(event["postback"], sender_id)
+        return _with_referral(_postback(event["postback"], sender_id), event["postback"])
+    if "referral" in event:
+        referral = referral_of(event["referral"])
+        if referral is not None and _valid_sender(sender_id, None):
+            # the customer opened the thread from a link or an ad, without a word yet
+            return IncomingMessage(sender_id, GREETING, None, "referral", referral=referral)
     logger.debug("facebook event ignored: %s", _event_type(event))
     return None
+
+
+def referral_of(referral: Any) -> Optional[Dict[str, str]]:
+    """``ref``, ``source`` and ``type`` of a referral (each a short string), and the order number in ``ref``."""
+    if not isinstance(referral, dict):
+        return None
+    kept = {
+        key: value[:MAX_REF]
+        for key in ("ref", "source", "type")
+        if isinstance((value := referral.get(key)), str) and value.strip()
+    }
+    if not kept:
+        return None
+    number = normalize_order_number(kept.get("ref", ""))
+    if number:
+        kept["order_number"] = number
+    return kept
+
+
+def _with_referral(message: Optional[IncomingMessage], container: Any) -> Optional[IncomingMessage]:
+    if message is None or not isinstance(container, dict) or "referral" not in container:
+        return message
+    referral = referral_of(container["referral"])
+    if referral is None:
+        return message
+    return IncomingMessage(message.sender_id, message.text, message.mid, message.kind, message.attachments, referral)
 
 
 def _message(message: Any, sender_id: Any) -> Optional[IncomingMessage]:
@@ -119,8 +168,10 @@ def _message(message: Any, sender_id: Any) -> Optional[IncomingMessage]:
         return IncomingMessage(sender_id, text, mid, "text", images)
     if images:
         return IncomingMessage(sender_id, say.PHOTO_ONLY, mid, "image", images)
+    if _is_like(message):
+        return IncomingMessage(sender_id, LIKE_TEXT, mid, "sticker")
     if _has_unsupported(message.get("attachments")):
-        # voice, video, files, locations: the bot cannot read them, but must not stay silent
+        # voice, video, files, stickers, shared links, reels…: the bot cannot read them, but must not stay silent
         return IncomingMessage(sender_id, UNSUPPORTED_TEXT, mid, "unsupported")
     logger.info(
         "facebook message %s ignored: no text and no image (attachment types: %s)",
@@ -179,12 +230,30 @@ def _valid_sender(sender_id: Any, mid: Optional[str]) -> bool:
 
 
 UNSUPPORTED_TEXT = "/nlu_fallback"  # the bot answers with its "not understood" choices
-UNSUPPORTED_TYPES = ("audio", "video", "file", "location")
+GREETING = "/greet"
+LIKE_STICKER_ID = 369239263222822  # Messenger's Like (thumbs-up) sticker
+LIKE_TEXT = "👍"
+MAX_REF = 250
+
+
+def _sticker_id(item: Any) -> Any:
+    payload = item.get("payload") if isinstance(item, dict) else None
+    return payload.get("sticker_id") if isinstance(payload, dict) else None
+
+
+def _is_like(message: Dict[str, Any]) -> bool:
+    """The Like sticker: on an attachment (``sticker`` or ``image``) or, in older events, on the message."""
+    attachments = message.get("attachments")
+    ids = [_sticker_id(item) for item in attachments] if isinstance(attachments, list) else []
+    ids.append(message.get("sticker_id"))
+    return any(str(value) == str(LIKE_STICKER_ID) for value in ids if value is not None)
 
 
 def _has_unsupported(attachments: Any) -> bool:
+    """Any attachment that is not a photo: the bot cannot read it (Meta adds types now and then)."""
     return isinstance(attachments, list) and any(
-        isinstance(item, dict) and item.get("type") in UNSUPPORTED_TYPES for item in attachments
+        isinstance(item, dict) and (item.get("type") != "image" or _sticker_id(item) is not None)
+        for item in attachments
     )
 
 

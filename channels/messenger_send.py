@@ -70,15 +70,20 @@ class GraphSendApi:
             await self._session.close()
         self._session = None
 
-    async def send(self, recipient_id: str, message: Dict[str, Any], messaging_type: str = "RESPONSE") -> bool:
-        """Send one message; returns whether Messenger accepted it. Never raises."""
+    async def send(
+        self, recipient_id: str, message: Dict[str, Any], messaging_type: str = "RESPONSE", tag: Optional[str] = None
+    ) -> bool:
+        """Send one message (``tag`` with ``messaging_type`` MESSAGE_TAG); returns whether Messenger
+        accepted it. Never raises."""
         if not self._token:
             logger.error(
                 "facebook: cannot send to %s: the page access token is not configured (set FB_PAGE_ACCESS_TOKEN)",
                 recipient_id,
             )
             return False
-        body = {"recipient": {"id": recipient_id}, "messaging_type": messaging_type, "message": message}
+        body: Dict[str, Any] = {"recipient": {"id": recipient_id}, "messaging_type": messaging_type, "message": message}
+        if tag:
+            body["tag"] = tag
         headers = {"Authorization": f"Bearer {self._token}"}
         for attempt in range(1, self._attempts + 1):
             retry = False
@@ -162,23 +167,33 @@ class MessengerOutput(OutputChannel):
     Args:
         api: the page's Send API.
         messaging_type: ``RESPONSE`` for answers to a customer's message,
-            ``UPDATE`` for messages Rasa sends on its own (agent replies the desk
-            pushes through ``trigger_intent``).
+            ``MESSAGE_TAG`` for messages Rasa sends on its own (agent replies the desk
+            pushes through ``trigger_intent``), with ``tag``.
+        tag: ``HUMAN_AGENT`` for those: Meta accepts it 7 days after the customer's
+            last message, an ``UPDATE`` only 24 hours.
+
+    Whether every message of a turn was accepted is kept in :attr:`failed` (the number
+    the Send API refused), so a caller can tell a delivered reply from a lost one.
     """
 
     @classmethod
     def name(cls) -> str:
         return "facebook"
 
-    def __init__(self, api: GraphSendApi, messaging_type: str = "RESPONSE") -> None:
+    def __init__(self, api: GraphSendApi, messaging_type: str = "RESPONSE", tag: Optional[str] = None) -> None:
         super().__init__()
         self.api = api
         self.messaging_type = messaging_type
+        self.tag = tag
+        self.failed = 0
 
     async def _send(self, recipient_id: str, message: Dict[str, Any]) -> bool:
         """Send to the page-scoped id of the conversation ``messenger:<psid>``."""
         psid = conversation_ids.local_id(recipient_id, conversation_ids.MESSENGER)
-        return await self.api.send(psid, message, self.messaging_type)
+        sent = await self.api.send(psid, message, self.messaging_type, self.tag)
+        if not sent:
+            self.failed += 1
+        return sent
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         for part in split_text(text):

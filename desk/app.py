@@ -45,6 +45,7 @@ def create_app(settings: DeskSettings, name: str = "desk") -> Sanic:
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.REQUEST_MAX_SIZE = MAX_BYTES + MULTIPART_OVERHEAD
     app.ctx.settings = settings
+    app.ctx.retry_policy = settings.delivery_retry
     app.ctx.rate_limiter = RateLimiter(settings.rate_limits)
     for blueprint in (
         tickets_bp,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional, Tuple
 
+from desk.deliveries.retry import RetryPolicy
 from desk.ratelimit import Rate, RateLimitSettings
 from support.client_address import parse_proxies
 from support.customer_tokens import DEFAULT_AUDIENCE, DEFAULT_ISSUER, TokenPolicy
@@ -113,6 +114,8 @@ class DeskSettings:
             ``DESK_TRUSTED_PROXIES``; :mod:`desk.ratelimit`).
         allowed_origins: origins besides the desk's own host whose pages may change things with an
             agent's cookie (``DESK_ALLOWED_ORIGINS``, comma-separated, e.g. ``https://desk.example.com``).
+        delivery_retry: back-off and give-up age of failed deliveries (``DESK_DELIVERY_RETRY_CAP_SECONDS``,
+            ``DESK_DELIVERY_MAX_AGE_SECONDS``; :mod:`desk.deliveries.retry`).
     """
 
     database_url: str
@@ -133,6 +136,7 @@ class DeskSettings:
     chat_demo_tokens: bool = False
     rate_limits: RateLimitSettings = RateLimitSettings()
     allowed_origins: Tuple[str, ...] = ()
+    delivery_retry: RetryPolicy = RetryPolicy()
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "DeskSettings":
@@ -179,6 +183,7 @@ class DeskSettings:
                 origin.strip().rstrip("/").lower() for origin in env.get("DESK_ALLOWED_ORIGINS", "").split(",")
                 if origin.strip()
             ),
+            delivery_retry=_retry_policy(env),
         )
 
     @property
@@ -206,3 +211,10 @@ class DemoAgent:
         if not email or not password:
             return None
         return cls(email=email, password=password, name=env.get("DESK_DEMO_AGENT_NAME", "데모 상담원"))
+
+
+def _retry_policy(env: Mapping[str, str]) -> RetryPolicy:
+    try:
+        return RetryPolicy.from_env(env)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc

@@ -191,6 +191,10 @@ class Delivery(Base):
     created_at = Column(UtcDateTime, nullable=False, default=utcnow)
     delivered_at = Column(UtcDateTime, nullable=True, index=True)
     attempts = Column(Integer, nullable=False, default=0)
+    # a failed push is tried again not before this time (desk/deliveries/retry.py); null: now
+    next_attempt_at = Column(UtcDateTime, nullable=True)
+    # too old to try again: agents see it as not delivered
+    given_up_at = Column(UtcDateTime, nullable=True)
 
     ticket = relationship("Ticket")
 

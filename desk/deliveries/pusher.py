@@ -24,30 +24,37 @@ from sanic import Sanic
 from contract.agent_proof import PROOF_ENTITY, TEXT_ENTITY, make_proof, proof_key
 from contract.vocabulary import DELIVERY_INTENTS, PUSH_CHANNELS, REPLY, RESOLVED
 from desk.deliveries import service
+from desk.deliveries.retry import RetryPolicy
 from desk.models import Delivery
 from support.conversation_ids import path_segment
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 20
+BATCH = 50
 
 
-async def push_once(app: Sanic, rasa_url: str, rasa_token: str) -> int:
-    """Deliver every pending push-channel row once; returns how many were delivered."""
+async def push_once(app: Sanic, rasa_url: str, rasa_token: str, policy: Optional[RetryPolicy] = None) -> int:
+    """Deliver every push-channel row that is due once; returns how many were delivered.
+
+    A failed row waits before its next try (1, 2, 4 … s up to the policy's cap) and is given
+    up when older than the policy's age; rows that wait or were given up are not picked, so
+    they never hold up the replies behind them.
+    """
+    policy = policy or getattr(app.ctx, "retry_policy", None) or RetryPolicy()
     async with app.ctx.sessions() as session:
-        rows = await service.pending(session, 50, channels=PUSH_CHANNELS)
+        rows = await service.due(session, BATCH, PUSH_CHANNELS)
     delivered = 0
     key = _key(app)
     for row in rows:
-        if row.attempts >= MAX_ATTEMPTS:
-            continue
         ok = await _trigger(app.ctx.http, rasa_url, rasa_token, row, key)
         async with app.ctx.sessions() as session:
             if ok:
                 await service.mark_delivered(session, row.id)
                 delivered += 1
-            else:
-                await service.mark_failed(session, row.id)
+                continue
+            failed = await service.mark_failed(session, row.id, policy)
+        if failed is not None and failed.given_up_at is not None:
+            logger.error("delivery %s given up after %d attempts: too old to try again", row.id, failed.attempts)
     return delivered
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import List, Optional, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from desk.deliveries.retry import RetryPolicy
 from desk.models import Delivery, Ticket, utcnow
 
 
@@ -51,6 +53,24 @@ async def pending(
     return list((await session.scalars(query)).all())
 
 
+async def due(session: AsyncSession, limit: int, channels: Sequence[str], now: Optional[datetime] = None) -> List[Delivery]:
+    """Undelivered rows of ``channels`` whose next try is due, oldest first; given-up rows never come back."""
+    now = now or utcnow()
+    query = (
+        select(Delivery)
+        .where(
+            Delivery.delivered_at.is_(None),
+            Delivery.given_up_at.is_(None),
+            Delivery.channel.in_(list(channels)),
+            or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
+        )
+        .options(selectinload(Delivery.ticket))
+        .order_by(Delivery.id)
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())
+
+
 async def _get(session: AsyncSession, delivery_id: int) -> Optional[Delivery]:
     return await session.scalar(
         select(Delivery)
@@ -72,12 +92,23 @@ async def mark_delivered(session: AsyncSession, delivery_id: int) -> Optional[De
     return await _get(session, delivery_id)
 
 
-async def mark_failed(session: AsyncSession, delivery_id: int) -> Optional[Delivery]:
-    """Count a failed attempt of a row that is still pending."""
+async def mark_failed(
+    session: AsyncSession, delivery_id: int, policy: RetryPolicy = RetryPolicy(), now: Optional[datetime] = None
+) -> Optional[Delivery]:
+    """Count a failed attempt of a row that is still pending: its next try waits (``policy``),
+    and a row older than the policy's age is given up."""
+    row = await _get(session, delivery_id)
+    if row is None or row.delivered_at is not None:
+        return row
+    now = now or utcnow()
+    attempts = row.attempts + 1
+    values = {"attempts": attempts, "next_attempt_at": now + policy.delay(attempts)}
+    if row.given_up_at is None and policy.gives_up(row.created_at, now):
+        values["given_up_at"] = now
     await session.execute(
         update(Delivery)
         .where(Delivery.id == delivery_id, Delivery.delivered_at.is_(None))
-        .values(attempts=Delivery.attempts + 1)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     await session.commit()

@@ -46,8 +46,10 @@ async def _mark(request: Request, delivery_id: int, delivered: bool) -> HTTPResp
     if not is_row_id(delivery_id):  # no such row; a larger number would overflow the database integer
         raise ApiError(404, "delivery_not_found", f"No delivery with id {delivery_id}.")
     async with request.app.ctx.sessions() as session:
-        mark = service.mark_delivered if delivered else service.mark_failed
-        row = await mark(session, delivery_id)
+        if delivered:
+            row = await service.mark_delivered(session, delivery_id)
+        else:
+            row = await service.mark_failed(session, delivery_id, request.app.ctx.retry_policy)
     if row is None:
         raise ApiError(404, "delivery_not_found", f"No delivery with id {delivery_id}.")
     outcome = "delivered" if delivered else "failed"

@@ -181,4 +181,6 @@ def test_a_handoff_makes_a_facebook_ticket_and_the_agent_reply_is_pushed(stack, 
         20,
     )
     assert pushed, f"the agent reply reaches Messenger: {texts_to(graph_api, sender)}"
-    assert pushed[0]["messaging_type"] == "UPDATE", "sent by Rasa on its own, not in answer to a message"
+    assert (pushed[0]["messaging_type"], pushed[0].get("tag")) == ("MESSAGE_TAG", "HUMAN_AGENT"), (
+        "a person's reply, sent by Rasa on its own: Meta takes it for 7 days after the customer's last message"
+    )
