@@ -120,14 +120,13 @@ def test_bad_rest_bodies_get_a_4xx_or_a_polite_reply(stack):
 
 
 def kakao_problem(stack: Dict[str, str], case: BadMessage) -> Optional[str]:
-    """None when KakaoTalk gets a polite skill answer (or a 400 for what Kakao never sends); else why not."""
+    """None when KakaoTalk gets a polite skill answer, also for an empty or too long utterance (a 4xx
+    would show the customer Kakao's error bubble); else why not."""
     user = f"bad{uuid.uuid4().hex}"
     body = {"intent": {"id": "i"}, "bot": {"id": "b"}, "action": {"params": {}, "detailParams": {}},
             "userRequest": {"utterance": case.text, "user": {"id": user, "type": "botUserKey"}}}
     status, answer = http_json("POST", f"{stack['rasa_url']}/webhooks/kakao/webhook", body,
                                headers={"X-Skill-Secret": KAKAO_SKILL_SECRET})
-    if not case.text.strip() or len(case.text) > 2000:
-        return None if status == 400 else f"{case.name}: expected 400, got {status} {str(answer)[:120]}"
     if status != 200 or answer.get("version") != "2.0":
         return f"{case.name}: {status} {str(answer)[:200]}"
     said = [output["simpleText"]["text"] for output in answer["template"]["outputs"] if "simpleText" in output]
@@ -139,7 +138,7 @@ def kakao_problem(stack: Dict[str, str], case: BadMessage) -> Optional[str]:
     return None
 
 
-def test_every_bad_message_over_kakaotalk_gets_a_polite_answer_or_a_400(stack):
+def test_every_bad_message_over_kakaotalk_gets_a_polite_answer(stack):
     with ThreadPoolExecutor(PARALLEL) as pool:
         problems = [p for p in pool.map(lambda case: kakao_problem(stack, case), MESSAGES) if p]
     assert problems == [], "\n".join(problems)
