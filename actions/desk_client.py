@@ -17,8 +17,8 @@ import aiohttp
 from pydantic import BaseModel, ValidationError
 
 from actions.settings import ActionSettings
-from contract.requests import FetchRequest, MessageCreate, RatingCreate, TicketCreate
-from contract.responses import AttachmentOut, DeliveryList, MessageAdded, RatedOut, TicketOut
+from contract.requests import ContactEmail, FetchRequest, MessageCreate, RatingCreate, TicketCreate
+from contract.responses import AttachmentOut, DeliveryList, EmailSaved, MessageAdded, RatedOut, TicketOut
 from support.conversation_ids import path_segment
 
 logger = logging.getLogger(__name__)
@@ -154,6 +154,17 @@ class DeskClient:
         """Have the desk fetch and keep a photo from a channel's URL; returns its record."""
         path = "/api/attachments/fetch"
         return _answer(AttachmentOut, await self._post(path, _body(FetchRequest, {"url": url})), path)
+
+    async def leave_email(self, number: str, address: str) -> EmailSaved:
+        """Give the open ticket the address the customer left; the desk e-mails her a copy of the
+        conversation and every later reply.
+
+        Raises:
+            DeskRejected: no such open ticket, not an address, or the desk sends no e-mail (503 is
+                :class:`DeskUnavailable`).
+        """
+        path = f"/api/tickets/{quote(number, safe='')}/email"
+        return _answer(EmailSaved, await self._post(path, _body(ContactEmail, {"email": address})), path)
 
     async def rate(self, rating: Dict[str, Any]) -> RatedOut:
         """Store a satisfaction rating (ticket number or sender id, 1–5, comment)."""

@@ -26,6 +26,9 @@ from contract.vocabulary import CATEGORY_LABELS, MAX_SUMMARY
 
 logger = logging.getLogger(__name__)
 
+# channels that notify the customer of an agent's reply themselves (Messenger pushes it to her phone)
+NOTIFYING_CHANNELS = ("facebook",)
+
 # handoff_ticket while the ticket waits in the outbox for the desk
 PENDING_TICKET = "pending"
 # what the agent reads on the ticket (agent-facing; the customer's words are in domain.yml and support/customer_texts.py)
@@ -198,6 +201,9 @@ async def open_ticket(
     )
     dispatcher.utter_message(response="utter_ticket_created", ticket_number=ticket.number)
     tell_when_answered(dispatcher, services.rules)
+    if ticket.email_updates and tracker.get_latest_input_channel() not in NOTIFYING_CHANNELS:
+        # a customer who closes the chat still learns the answer, and keeps a written record
+        dispatcher.utter_message(response="utter_offer_email")
     return [
         SlotSet("ticket_number", ticket.number),
         SlotSet("handoff_ticket", ticket.number),

@@ -34,7 +34,7 @@ from contract.agent_proof import PROOF_ENTITY, TEXT_ENTITY, check_proof
 from contract.requests import idempotency_key
 from contract.vocabulary import MAX_LINE, PUSH_CHANNELS, RESOLVED
 from support import customer_texts as say
-from support.pii import mask
+from support.pii import email_addresses, mask
 from support.storable_text import storable
 
 logger = logging.getLogger(__name__)
@@ -80,6 +80,8 @@ class ActionRelayToAgent(UsesServices, Action):
                 await client.append_message(
                     ticket.number, text[:MAX_LINE], idempotency_key(tracker.sender_id, latest_user_timestamp(tracker))
                 )
+            if ticket is not None:
+                await self._take_email(client, dispatcher, tracker, ticket.number)
             resolved = await self._hand_out(client, dispatcher, tracker)
         except DeskUnavailable as exc:
             logger.error("conversation %s: relay to ticket %s failed: %s", tracker.sender_id, number, exc)
@@ -93,6 +95,21 @@ class ActionRelayToAgent(UsesServices, Action):
         if not dispatcher.messages:
             dispatcher.utter_message(response="utter_relayed_to_agent")
         return [SlotSet("handoff_ticket", ticket.number)] if ticket.number != number else []
+
+    @staticmethod
+    async def _take_email(client: DeskClient, dispatcher: CollectingDispatcher, tracker: Tracker, number: str) -> None:
+        """An e-mail address in the customer's message: the desk sends the conversation's copy and the replies there."""
+        found = email_addresses((tracker.latest_message or {}).get("text") or "")
+        if not found:
+            return
+        address, masked = found[0]
+        try:
+            saved = await client.leave_email(number, address)
+        except DeskUnavailable as exc:  # a refusal too: e-mail off, or not an address the desk takes
+            logger.warning("conversation %s: e-mail address not kept for ticket %s: %s", tracker.sender_id, number, exc)
+            dispatcher.utter_message(response="utter_email_not_saved")
+            return
+        dispatcher.utter_message(response="utter_email_saved", email=saved.email or masked)
 
     @staticmethod
     async def _still_queued(outbox: TicketOutbox, client: DeskClient, tracker: Tracker, text: str) -> bool:

@@ -14,11 +14,15 @@ channel and tickets record it), so its routes are
   otherwise and unsubscribes a webhook that keeps failing. Each sender's events are
   handled afterwards, in order, in the background (:mod:`channels.sender_queues`);
 * redeliveries (a ``mid`` already handled) are answered 200 and not handled again;
+* a signed body of a shape the channel does not know is logged and answered 200
+  (only Meta can sign it; a 4xx would only be retried until Meta disables the webhook);
 * every event of a batch is handled, not only the first; images go to the
   message metadata as ``attachments``, never as text;
 * agent replies and other messages the bot sends on its own go out with the
   ``HUMAN_AGENT`` tag, which Meta accepts for 7 days after the customer's last message
-  (a plain ``UPDATE`` only for 24 hours);
+  (a plain ``UPDATE`` only for 24 hours); one that the Send API does not take fails
+  Rasa's ``trigger_intent``, so the desk never counts it delivered
+  (:class:`~channels.messenger_send.DeliveryFailed`);
 * answers go out through the Send API with aiohttp (``messenger_send``), also for
   messages Rasa sends on its own (``get_output_channel``, used by ``trigger_intent``);
 * a customer's conversation is ``messenger:<page-scoped id>``
@@ -172,7 +176,7 @@ class MessengerInput(FacebookInput):
     def get_output_channel(self) -> OutputChannel:
         """The channel for messages Rasa sends on its own (``trigger_intent``, ``output_channel=latest``):
         agent replies and the desk's notices, tagged ``HUMAN_AGENT`` (Meta: 7 days after the customer's last message)."""
-        return MessengerOutput(self.send_api, messaging_type="MESSAGE_TAG", tag="HUMAN_AGENT")
+        return MessengerOutput(self.send_api, messaging_type="MESSAGE_TAG", tag="HUMAN_AGENT", raise_on_failure=True)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         messenger = Blueprint("messenger_webhook", __name__)
@@ -237,9 +241,12 @@ class MessengerInput(FacebookInput):
         try:
             messages = parse_webhook(json.loads(body))
         except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, MalformedWebhook, too deep
+            # signed, so Meta sent it: a 4xx would only make Meta send it again and, after an hour
+            # of failures, unsubscribe the page. Nothing in it can be handled: answer 200, log why.
             reason = str(exc) if isinstance(exc, MalformedWebhook) else "the body is not JSON"
-            logger.warning("facebook webhook rejected: %s", reason)
-            return _error(400, reason)
+            logger.error("facebook webhook ignored: a signed body of an unexpected shape (%s, %d bytes)",
+                         reason, len(body))
+            return response.text("EVENT_RECEIVED")
         if messages is None:
             logger.info("facebook webhook ignored: not a page event")
             return response.text("EVENT_RECEIVED")

@@ -18,6 +18,7 @@ from typing import Any, Dict, Iterable, List, Optional, Union
 import aiohttp
 from rasa.core.channels.channel import OutputChannel
 
+from contract.vocabulary import DELIVERY_REFUSED_MARK
 from support import conversation_ids
 from support import customer_texts as say
 
@@ -31,6 +32,26 @@ MAX_PAYLOAD = 1000
 MAX_ELEMENTS = 10
 # quick replies need a text; used when a response has buttons but no text
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Graph error codes of rate limits (application, user, page): worth trying later
+RATE_LIMIT_CODES = frozenset({4, 17, 32, 613})
+SENT, RETRYABLE, REFUSED = "sent", "retryable", "refused"
+
+
+class DeliveryFailed(RuntimeError):
+    """A message Rasa sent on its own (an agent reply) did not reach the customer.
+
+    Raised out of the turn so Rasa's ``trigger_intent`` fails, the conversation is not
+    saved, and the desk counts the push as failed: it tries again later when
+    :attr:`permanent` is False, and gives up at once when it is True (the text then
+    carries :data:`PERMANENT_MARK`, which the desk reads in Rasa's error answer).
+    """
+
+    def __init__(self, outcome: str) -> None:
+        self.permanent = outcome == REFUSED
+        super().__init__(f"the Send API did not deliver the message{PERMANENT_MARK if self.permanent else ''}")
+
+
+PERMANENT_MARK = " " + DELIVERY_REFUSED_MARK
 
 
 class GraphSendApi:
@@ -75,47 +96,56 @@ class GraphSendApi:
     ) -> bool:
         """Send one message (``tag`` with ``messaging_type`` MESSAGE_TAG); returns whether Messenger
         accepted it. Never raises."""
+        return await self.deliver(recipient_id, message, messaging_type, tag) == SENT
+
+    async def deliver(
+        self, recipient_id: str, message: Dict[str, Any], messaging_type: str = "RESPONSE", tag: Optional[str] = None
+    ) -> str:
+        """Send one message: :data:`SENT`, :data:`RETRYABLE` (the network, a 5xx, a rate limit: worth
+        trying later) or :data:`REFUSED` (Meta will not take it, e.g. the customer blocked the page or
+        the messaging window is closed). Never raises."""
         if not self._token:
             logger.error(
                 "facebook: cannot send to %s: the page access token is not configured (set FB_PAGE_ACCESS_TOKEN)",
                 recipient_id,
             )
-            return False
+            return REFUSED
         body: Dict[str, Any] = {"recipient": {"id": recipient_id}, "messaging_type": messaging_type, "message": message}
         if tag:
             body["tag"] = tag
         headers = {"Authorization": f"Bearer {self._token}"}
+        outcome = RETRYABLE
         for attempt in range(1, self._attempts + 1):
-            retry = False
             try:
                 async with self._client().post(self.url, json=body, headers=headers) as response:
                     if 200 <= response.status < 300:
-                        return True
-                    retry = response.status in RETRY_STATUSES
+                        return SENT
+                    code, described = await _graph_error(response)
+                    retryable = response.status in RETRY_STATUSES or code in RATE_LIMIT_CODES
+                    outcome = RETRYABLE if retryable else REFUSED
                     logger.warning(
                         "facebook send to %s failed (attempt %d): HTTP %s %s",
-                        recipient_id,
-                        attempt,
-                        response.status,
-                        await _graph_error(response),
+                        recipient_id, attempt, response.status, described,
                     )
             except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                retry = True
+                outcome = RETRYABLE
                 logger.warning("facebook send to %s failed (attempt %d): %r", recipient_id, attempt, exc)
-            if not retry or attempt == self._attempts:
+            if outcome == REFUSED or attempt == self._attempts:
                 break
             await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
-        logger.error("facebook: a message to %s was not delivered", recipient_id)
-        return False
+        logger.error("facebook: a message to %s was not delivered (%s)", recipient_id, outcome)
+        return outcome
 
 
-async def _graph_error(response: aiohttp.ClientResponse) -> str:
-    """The Graph API's error code and type (not its message text)."""
+async def _graph_error(response: aiohttp.ClientResponse) -> "tuple[Optional[int], str]":
+    """The Graph API's error code, and a description with its code, subcode and type (not its message text)."""
     try:
         error = (await response.json(content_type=None)).get("error") or {}
-        return f"(code={error.get('code')} subcode={error.get('error_subcode')} type={error.get('type')})"
+        code = error.get("code")
+        described = f"(code={code} subcode={error.get('error_subcode')} type={error.get('type')})"
+        return (code if isinstance(code, int) else None), described
     except (ValueError, AttributeError, aiohttp.ClientError):
-        return ""
+        return None, ""
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> List[str]:
@@ -172,28 +202,42 @@ class MessengerOutput(OutputChannel):
         tag: ``HUMAN_AGENT`` for those: Meta accepts it 7 days after the customer's
             last message, an ``UPDATE`` only 24 hours.
 
-    Whether every message of a turn was accepted is kept in :attr:`failed` (the number
-    the Send API refused), so a caller can tell a delivered reply from a lost one.
+        raise_on_failure: raise :class:`DeliveryFailed` when a message does not go out
+            (for messages Rasa sends on its own: the desk must not count them delivered).
+
+    How many messages of a turn did not go out is kept in :attr:`failed`.
     """
 
     @classmethod
     def name(cls) -> str:
         return "facebook"
 
-    def __init__(self, api: GraphSendApi, messaging_type: str = "RESPONSE", tag: Optional[str] = None) -> None:
+    def __init__(
+        self, api: GraphSendApi, messaging_type: str = "RESPONSE", tag: Optional[str] = None,
+        raise_on_failure: bool = False,
+    ) -> None:
         super().__init__()
         self.api = api
         self.messaging_type = messaging_type
         self.tag = tag
+        self.raise_on_failure = raise_on_failure
         self.failed = 0
 
     async def _send(self, recipient_id: str, message: Dict[str, Any]) -> bool:
-        """Send to the page-scoped id of the conversation ``messenger:<psid>``."""
+        """Send to the page-scoped id of the conversation ``messenger:<psid>``.
+
+        Raises:
+            DeliveryFailed: the message did not go out and ``raise_on_failure`` is set
+                (messages Rasa sends on its own, whose sender must learn it).
+        """
         psid = conversation_ids.local_id(recipient_id, conversation_ids.MESSENGER)
-        sent = await self.api.send(psid, message, self.messaging_type, self.tag)
-        if not sent:
-            self.failed += 1
-        return sent
+        outcome = await self.api.deliver(psid, message, self.messaging_type, self.tag)
+        if outcome == SENT:
+            return True
+        self.failed += 1
+        if self.raise_on_failure:
+            raise DeliveryFailed(outcome)
+        return False
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         for part in split_text(text):

@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 from typing import Any, Dict, List, Literal, Optional
 
-from pydantic import Field, conint, constr, root_validator
+from pydantic import Field, conint, constr, root_validator, validator
 
 from contract.base import ContractModel
 from contract.vocabulary import (
@@ -18,6 +18,7 @@ from contract.vocabulary import (
     MAX_CHANNEL,
     MAX_COMMENT,
     MAX_CUSTOMER_ID,
+    MAX_EMAIL,
     MAX_IDEMPOTENCY_KEY,
     MAX_LINE,
     MAX_LINES,
@@ -33,6 +34,7 @@ from contract.vocabulary import (
     SERVICE_AUTHORS,
 )
 from support.conversation_ids import CONVERSATION_ID
+from support.pii import is_email_address
 
 AttachmentIds = List[constr(regex=ATTACHMENT_ID)]  # type: ignore[valid-type]
 TicketNumber = constr(strict=True, strip_whitespace=True, min_length=1, max_length=MAX_TICKET_NUMBER)
@@ -128,3 +130,15 @@ class FetchRequest(ContractModel):
     ticket_number: Optional[TicketNumber] = None  # type: ignore[valid-type]
 
 
+
+
+class ContactEmail(ContractModel):
+    """``POST /api/tickets/<n>/email``: the address a customer left for a copy of the conversation and the replies."""
+
+    email: constr(strict=True, strip_whitespace=True, min_length=3, max_length=MAX_EMAIL)  # type: ignore[valid-type]
+
+    @validator("email")
+    def _an_address(cls, value: str) -> str:  # noqa: N805 - pydantic validators take the class
+        if not is_email_address(value):
+            raise ValueError("not an e-mail address")
+        return value

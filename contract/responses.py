@@ -88,11 +88,25 @@ class TicketSummaryOut(ContractModel):
 
 
 class TicketOut(TicketSummaryOut):
-    """A ticket with its thread, photos and rating."""
+    """A ticket with its thread, photos and rating.
+
+    ``email_updates``: the desk can e-mail the customer a copy and the replies (SMTP is
+    configured); ``notify_email``: the address she left, masked (``k***@example.com``).
+    """
 
     transcript: List[MessageOut]
     attachments: List[AttachmentOut]
     rating: Optional[RatingOut]
+    email_updates: bool = False
+    notify_email: Optional[str] = None
+
+
+class EmailSaved(ContractModel):
+    """``POST /api/tickets/<n>/email``: the address (masked) and whether the copy of the conversation is on its way."""
+
+    ticket_number: str
+    email: str
+    copy_queued: bool
 
 
 class TicketList(ContractModel):
@@ -126,6 +140,29 @@ class DeliveryList(ContractModel):
     """``GET /api/deliveries/pending``."""
 
     deliveries: List[DeliveryOut]
+
+
+class DeliveryStateOut(ContractModel):
+    """Where an agent's reply (or notice) to the customer stands, for the console.
+
+    ``state``: ``delivered``; ``waiting`` (not tried yet, or tried again soon after
+    ``attempts`` failures); ``failed`` (given up: too old, or the channel refused it).
+    """
+
+    id: int
+    kind: Literal[DELIVERY_KINDS]  # type: ignore[valid-type]
+    text: str
+    state: Literal["delivered", "waiting", "failed"]
+    attempts: int
+    created_at: datetime
+    delivered_at: Optional[datetime]
+    given_up_at: Optional[datetime]
+
+
+class DeliveryStateList(ContractModel):
+    """``GET /api/deliveries?ticket=<number>``: a ticket's replies, oldest first."""
+
+    deliveries: List[DeliveryStateOut]
 
 
 class RatedOut(ContractModel):

@@ -26,6 +26,9 @@ DELIVERY_KINDS = (REPLY, RESOLVED)
 DELIVERY_INTENTS: Dict[str, str] = {REPLY: "agent_reply", RESOLVED: "ticket_resolved"}
 # channels that can send at any time: the desk pushes replies there; the others get them with the next message
 PUSH_CHANNELS = ("socketio", "facebook")
+# in Rasa's error answer to a push: the channel refused the message for good (the customer
+# blocked the page, the messaging window closed), so trying again is of no use
+DELIVERY_REFUSED_MARK = "[refused by the channel]"
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 # --- patterns ---
@@ -50,3 +53,4 @@ MAX_HANDOFF_REASON = 120  # why the bot handed over, as the agent reads it
 MAX_TICKET_NUMBER = 20
 MAX_URL = 2_000  # a photo's address the desk fetches
 MAX_COMMENT = 2_000  # a rating's comment
+MAX_EMAIL = 254  # an e-mail address (RFC 5321's path limit)

@@ -24,6 +24,7 @@ from desk.console.views import bp as console_bp
 from desk.db import create_engine, create_sessionmaker
 from desk.deliveries.views import bp as deliveries_bp
 from desk.deliveries.pusher import start_pusher
+from desk.notify.notifier import start_notifier
 from desk.errors import handle_exception
 from desk.http import answer, refuse_null_bytes
 from desk.openapi import bp as openapi_bp
@@ -82,11 +83,13 @@ def create_app(settings: DeskSettings, name: str = "desk") -> Sanic:
     @app.after_server_start
     async def start_delivery_pusher(app: Sanic, _loop) -> None:
         app.ctx.pusher = start_pusher(app, settings.rasa_url, settings.rasa_token)
+        app.ctx.notifier = start_notifier(app, settings.notifiers)
 
     @app.before_server_stop
     async def stop_delivery_pusher(app: Sanic, _loop) -> None:
-        if getattr(app.ctx, "pusher", None) is not None:
-            app.ctx.pusher.cancel()
+        for task in (getattr(app.ctx, "pusher", None), getattr(app.ctx, "notifier", None)):
+            if task is not None:
+                task.cancel()
 
     @app.after_server_stop
     async def close_resources(app: Sanic, _loop) -> None:

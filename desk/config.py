@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Mapping, Optional, Tuple
 
 from desk.deliveries.retry import RetryPolicy
+from desk.notify.kakao_events import KakaoConfigError, KakaoEventSettings
+from desk.notify.mail_settings import MailConfigError, MailSettings
+from desk.notify.notifier import Notifiers
 from desk.ratelimit import Rate, RateLimitSettings
 from support.client_address import parse_proxies
 from support.customer_tokens import DEFAULT_AUDIENCE, DEFAULT_ISSUER, TokenPolicy
@@ -114,8 +117,11 @@ class DeskSettings:
             ``DESK_TRUSTED_PROXIES``; :mod:`desk.ratelimit`).
         allowed_origins: origins besides the desk's own host whose pages may change things with an
             agent's cookie (``DESK_ALLOWED_ORIGINS``, comma-separated, e.g. ``https://desk.example.com``).
-        delivery_retry: back-off and give-up age of failed deliveries (``DESK_DELIVERY_RETRY_CAP_SECONDS``,
-            ``DESK_DELIVERY_MAX_AGE_SECONDS``; :mod:`desk.deliveries.retry`).
+        delivery_retry: back-off and give-up age of failed deliveries and e-mails
+            (``DESK_DELIVERY_RETRY_CAP_SECONDS``, ``DESK_DELIVERY_MAX_AGE_SECONDS``; :mod:`desk.deliveries.retry`).
+        mail: the SMTP server customers' e-mails go through (``DESK_SMTP_*``); None: e-mail is off.
+        kakao_events: KakaoTalk's event API, to tell a KakaoTalk customer a reply waits
+            (``DESK_KAKAO_*``); None: off.
     """
 
     database_url: str
@@ -137,6 +143,8 @@ class DeskSettings:
     rate_limits: RateLimitSettings = RateLimitSettings()
     allowed_origins: Tuple[str, ...] = ()
     delivery_retry: RetryPolicy = RetryPolicy()
+    mail: Optional[MailSettings] = None
+    kakao_events: Optional[KakaoEventSettings] = None
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "DeskSettings":
@@ -184,7 +192,14 @@ class DeskSettings:
                 if origin.strip()
             ),
             delivery_retry=_retry_policy(env),
+            mail=_mail(env),
+            kakao_events=_kakao_events(env),
         )
+
+    @property
+    def notifiers(self) -> Notifiers:
+        """The configured ways to reach customers who left the chat."""
+        return Notifiers(mail=self.mail, kakao=self.kakao_events)
 
     @property
     def chat_tokens(self) -> Optional[TokenPolicy]:
@@ -217,4 +232,18 @@ def _retry_policy(env: Mapping[str, str]) -> RetryPolicy:
     try:
         return RetryPolicy.from_env(env)
     except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _mail(env: Mapping[str, str]) -> Optional[MailSettings]:
+    try:
+        return MailSettings.from_env(env)
+    except MailConfigError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _kakao_events(env: Mapping[str, str]) -> Optional[KakaoEventSettings]:
+    try:
+        return KakaoEventSettings.from_env(env)
+    except KakaoConfigError as exc:
         raise ConfigError(str(exc)) from exc

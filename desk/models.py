@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import declarative_base, relationship
 
 from contract.vocabulary import (
-    MAX_CHANNEL, MAX_CUSTOMER_ID, MAX_HANDOFF_REASON, MAX_IDEMPOTENCY_KEY, MAX_ORDER_NUMBER, MAX_REQUESTED_CHANGE,
+    MAX_CHANNEL, MAX_CUSTOMER_ID, MAX_EMAIL, MAX_HANDOFF_REASON, MAX_IDEMPOTENCY_KEY, MAX_ORDER_NUMBER, MAX_REQUESTED_CHANGE,
     MAX_RESOLUTION, MAX_SENDER_ID, MAX_TICKET_NUMBER,
 )
 from sqlalchemy.types import TypeDecorator
@@ -78,6 +78,8 @@ class Ticket(Base):
     requested_resolution = Column(String(MAX_RESOLUTION), nullable=True)
     requested_change = Column(String(MAX_REQUESTED_CHANGE), nullable=True)
     handoff_reason = Column(String(MAX_HANDOFF_REASON), nullable=True)
+    # where the customer asked for a copy of the conversation and the agents' replies (desk/notify/)
+    notify_email = Column(String(MAX_EMAIL), nullable=True)
     payment_details = Column(JSON, nullable=True)
     summary = Column(Text, nullable=False, default="")
     sla_due_at = Column(UtcDateTime, nullable=False)
@@ -194,6 +196,30 @@ class Delivery(Base):
     # a failed push is tried again not before this time (desk/deliveries/retry.py); null: now
     next_attempt_at = Column(UtcDateTime, nullable=True)
     # too old to try again: agents see it as not delivered
+    given_up_at = Column(UtcDateTime, nullable=True)
+
+    ticket = relationship("Ticket")
+
+
+class Notification(Base):
+    """Outbox row: a message to a customer outside the chat, sent by the notifier (desk/notify/).
+
+    ``channel`` ``email`` (a copy of the conversation, an agent's reply, to ``address``) or
+    ``kakao`` (a KakaoTalk event that tells the user ``address`` a reply is waiting).
+    """
+
+    __tablename__ = "notifications"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True)
+    channel = Column(String(10), nullable=False)
+    address = Column(String(MAX_EMAIL), nullable=False)
+    subject = Column(String(200), nullable=False, default="")
+    body = Column(Text, nullable=False)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    sent_at = Column(UtcDateTime, nullable=True, index=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(UtcDateTime, nullable=True)
     given_up_at = Column(UtcDateTime, nullable=True)
 
     ticket = relationship("Ticket")

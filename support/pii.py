@@ -168,6 +168,16 @@ def _emails(text: str) -> Iterable[PiiMatch]:
         yield PiiMatch("email", found.start(), found.end(), f"{found.group('local')[0]}***@{found.group('domain')}")
 
 
+def email_addresses(text: str) -> List[Tuple[str, str]]:
+    """Every e-mail address in ``text``, with its masked form (``k***@example.com``), in order."""
+    return [(found.group(0), f"{found.group('local')[0]}***@{found.group('domain')}") for found in _EMAIL.finditer(text)]
+
+
+def is_email_address(text: str) -> bool:
+    """Whether ``text`` is exactly one e-mail address."""
+    return isinstance(text, str) and _EMAIL.fullmatch(text) is not None
+
+
 # --- addresses -------------------------------------------------------------
 
 

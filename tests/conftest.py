@@ -127,7 +127,8 @@ def orders_url(tmp_path_factory) -> str:
 
 
 class GraphStandIn:
-    """A local stand-in for Meta's Graph API: records every request, answers 200."""
+    """A local stand-in for Meta's Graph API: records every request, answers 200, or what
+    :attr:`scripted` holds for a recipient (``(status, body)`` answers, used up in order)."""
 
     def __init__(self) -> None:
         import http.server
@@ -135,6 +136,7 @@ class GraphStandIn:
         import threading
 
         self.requests = []
+        self.scripted: Dict[str, list] = {}
         recorder = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -144,9 +146,12 @@ class GraphStandIn:
                     parsed = json.loads(body or b"null")
                 except ValueError:
                     parsed = body.decode(errors="replace")
-                recorder.requests.append({"path": self.path, "body": parsed})
-                payload = b'{"recipient_id": "1", "message_id": "m"}'
-                self.send_response(200)
+                recipient = ((parsed.get("recipient") or {}).get("id") if isinstance(parsed, dict) else None) or ""
+                answers = recorder.scripted.get(recipient) or []
+                status, answer = answers.pop(0) if answers else (200, {"recipient_id": "1", "message_id": "m"})
+                recorder.requests.append({"path": self.path, "body": parsed, "status": status})
+                payload = json.dumps(answer).encode()
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()

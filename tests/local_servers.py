@@ -58,3 +58,41 @@ async def stand_in(routes: Iterable[web.RouteDef]) -> AsyncIterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         await runner.cleanup()
+
+
+class SmtpMailbox:
+    """An SMTP server's handler (aiosmtpd): keeps every message it is given, parsed."""
+
+    def __init__(self) -> None:
+        import email.message
+
+        self.messages: "list[email.message.EmailMessage]" = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        import email
+        import email.policy
+
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 OK"
+
+    def bodies(self) -> "list[str]":
+        """The text of every message, in arrival order."""
+        with self.lock:
+            return [message.get_content() for message in self.messages]
+
+
+@contextmanager
+def smtp_server() -> Iterator[Tuple[int, SmtpMailbox]]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1: yields its port and its mailbox, stops on exit."""
+    from aiosmtpd.controller import Controller
+
+    mailbox = SmtpMailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller.port, mailbox
+    finally:
+        controller.stop()

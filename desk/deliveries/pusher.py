@@ -22,7 +22,7 @@ import aiohttp
 from sanic import Sanic
 
 from contract.agent_proof import PROOF_ENTITY, TEXT_ENTITY, make_proof, proof_key
-from contract.vocabulary import DELIVERY_INTENTS, PUSH_CHANNELS, REPLY, RESOLVED
+from contract.vocabulary import DELIVERY_INTENTS, DELIVERY_REFUSED_MARK, PUSH_CHANNELS, REPLY, RESOLVED
 from desk.deliveries import service
 from desk.deliveries.retry import RetryPolicy
 from desk.models import Delivery
@@ -31,6 +31,7 @@ from support.conversation_ids import path_segment
 logger = logging.getLogger(__name__)
 
 BATCH = 50
+PER_CUSTOMER = 20  # replies pushed to one customer in one round
 
 
 async def push_once(app: Sanic, rasa_url: str, rasa_token: str, policy: Optional[RetryPolicy] = None) -> int:
@@ -42,20 +43,39 @@ async def push_once(app: Sanic, rasa_url: str, rasa_token: str, policy: Optional
     """
     policy = policy or getattr(app.ctx, "retry_policy", None) or RetryPolicy()
     async with app.ctx.sessions() as session:
-        rows = await service.due(session, BATCH, PUSH_CHANNELS)
+        heads = await service.due(session, BATCH, PUSH_CHANNELS)
     delivered = 0
     key = _key(app)
-    for row in rows:
-        ok = await _trigger(app.ctx.http, rasa_url, rasa_token, row, key)
-        async with app.ctx.sessions() as session:
-            if ok:
-                await service.mark_delivered(session, row.id)
-                delivered += 1
-                continue
-            failed = await service.mark_failed(session, row.id, policy)
-        if failed is not None and failed.given_up_at is not None:
-            logger.error("delivery %s given up after %d attempts: too old to try again", row.id, failed.attempts)
+    for head in heads:
+        # this customer's replies one after another, in order, until one has to wait
+        row: Optional[Delivery] = head
+        for _ in range(PER_CUSTOMER):
+            if row is None:
+                break
+            outcome = await _push(app, rasa_url, rasa_token, row, key, policy)
+            if outcome == WAITING:
+                break
+            delivered += outcome == DELIVERED
+            async with app.ctx.sessions() as session:
+                following = await service.due(session, 1, PUSH_CHANNELS, sender_id=row.sender_id)
+            row = following[0] if following else None
     return delivered
+
+
+async def _push(app: Sanic, rasa_url: str, rasa_token: str, row: Delivery, key: bytes, policy: RetryPolicy) -> str:
+    """Push one row and record the outcome: :data:`DELIVERED`, :data:`WAITING` (tried again
+    later) or :data:`GIVEN_UP`."""
+    outcome = await _trigger(app.ctx.http, rasa_url, rasa_token, row, key)
+    async with app.ctx.sessions() as session:
+        if outcome == DELIVERED:
+            await service.mark_delivered(session, row.id)
+            return DELIVERED
+        failed = await service.mark_failed(session, row.id, policy, give_up=outcome == REFUSED)
+    if failed is None or failed.given_up_at is None:
+        return WAITING
+    why = "the channel refused it" if outcome == REFUSED else "too old to try again"
+    logger.error("delivery %s given up after %d attempts: %s", row.id, failed.attempts, why)
+    return GIVEN_UP
 
 
 def _key(app: Sanic) -> bytes:
@@ -78,18 +98,28 @@ def trigger_body(row: Delivery, key: bytes) -> dict:
     }
 
 
-async def _trigger(http: aiohttp.ClientSession, rasa_url: str, token: str, row: Delivery, key: bytes) -> bool:
+DELIVERED, RETRY, REFUSED = "delivered", "retry", "refused"
+WAITING, GIVEN_UP = "waiting", "given up"
+
+
+async def _trigger(http: aiohttp.ClientSession, rasa_url: str, token: str, row: Delivery, key: bytes) -> str:
+    """Push one row: :data:`DELIVERED`, :data:`RETRY` (Rasa or the channel failed for now) or
+    :data:`REFUSED` (the channel will never take it: Rasa's error names :data:`DELIVERY_REFUSED_MARK`)."""
     url = trigger_url(rasa_url, row.sender_id)
     body = trigger_body(row, key)
     try:
         async with http.post(url, json=body, params={"output_channel": "latest", "token": token}) as response:
             if response.status == 200:
                 logger.info("delivery %s pushed to %s conversation", row.id, row.channel)
-                return True
-            logger.warning("delivery %s: Rasa answered %s", row.id, response.status)
+                return DELIVERED
+            text = await response.text(errors="replace")
+            refused = DELIVERY_REFUSED_MARK in text
+            logger.warning("delivery %s: Rasa answered %s%s", row.id, response.status,
+                           " (the channel refused the message)" if refused else "")
+            return REFUSED if refused else RETRY
     except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
         logger.warning("delivery %s: Rasa unreachable: %r", row.id, exc)
-    return False
+    return RETRY
 
 
 async def run_pusher(app: Sanic, rasa_url: str, rasa_token: str, interval: float = 1.0) -> None:

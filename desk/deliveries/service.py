@@ -7,7 +7,7 @@ from typing import List, Optional, Sequence
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from desk.deliveries.retry import RetryPolicy
 from desk.models import Delivery, Ticket, utcnow
@@ -53,21 +53,42 @@ async def pending(
     return list((await session.scalars(query)).all())
 
 
-async def due(session: AsyncSession, limit: int, channels: Sequence[str], now: Optional[datetime] = None) -> List[Delivery]:
-    """Undelivered rows of ``channels`` whose next try is due, oldest first; given-up rows never come back."""
+async def due(
+    session: AsyncSession,
+    limit: int,
+    channels: Sequence[str],
+    now: Optional[datetime] = None,
+    sender_id: Optional[str] = None,
+) -> List[Delivery]:
+    """The next row of each customer on ``channels`` (or of ``sender_id``), when its try is due,
+    oldest first.
+
+    Only a customer's oldest row still in play is ever due, so her replies arrive in the order
+    they were written even when one of them has to wait; given-up rows are out of play and never
+    come back, so they hold nothing up.
+    """
     now = now or utcnow()
-    query = (
-        select(Delivery)
+    earlier = aliased(Delivery)
+    waiting_before = (
+        select(earlier.id)
         .where(
-            Delivery.delivered_at.is_(None),
-            Delivery.given_up_at.is_(None),
-            Delivery.channel.in_(list(channels)),
-            or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
+            earlier.sender_id == Delivery.sender_id,
+            earlier.delivered_at.is_(None),
+            earlier.given_up_at.is_(None),
+            earlier.id < Delivery.id,
         )
-        .options(selectinload(Delivery.ticket))
-        .order_by(Delivery.id)
-        .limit(limit)
+        .exists()
     )
+    query = select(Delivery).where(
+        Delivery.delivered_at.is_(None),
+        Delivery.given_up_at.is_(None),
+        Delivery.channel.in_(list(channels)),
+        or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
+        ~waiting_before,
+    )
+    if sender_id is not None:
+        query = query.where(Delivery.sender_id == sender_id)
+    query = query.options(selectinload(Delivery.ticket)).order_by(Delivery.id).limit(limit)
     return list((await session.scalars(query)).all())
 
 
@@ -93,17 +114,21 @@ async def mark_delivered(session: AsyncSession, delivery_id: int) -> Optional[De
 
 
 async def mark_failed(
-    session: AsyncSession, delivery_id: int, policy: RetryPolicy = RetryPolicy(), now: Optional[datetime] = None
+    session: AsyncSession,
+    delivery_id: int,
+    policy: RetryPolicy = RetryPolicy(),
+    now: Optional[datetime] = None,
+    give_up: bool = False,
 ) -> Optional[Delivery]:
     """Count a failed attempt of a row that is still pending: its next try waits (``policy``),
-    and a row older than the policy's age is given up."""
+    and a row older than the policy's age, or one the channel refused (``give_up``), is given up."""
     row = await _get(session, delivery_id)
     if row is None or row.delivered_at is not None:
         return row
     now = now or utcnow()
     attempts = row.attempts + 1
     values = {"attempts": attempts, "next_attempt_at": now + policy.delay(attempts)}
-    if row.given_up_at is None and policy.gives_up(row.created_at, now):
+    if row.given_up_at is None and (give_up or policy.gives_up(row.created_at, now)):
         values["given_up_at"] = now
     await session.execute(
         update(Delivery)
@@ -113,3 +138,31 @@ async def mark_failed(
     )
     await session.commit()
     return await _get(session, delivery_id)
+
+
+async def of_ticket(session: AsyncSession, number: str) -> Optional[List[Delivery]]:
+    """The deliveries of the ticket numbered ``number``, oldest first; None when there is no such ticket."""
+    ticket = await session.scalar(select(Ticket).where(Ticket.number == number))
+    if ticket is None:
+        return None
+    query = select(Delivery).where(Delivery.ticket_id == ticket.id).order_by(Delivery.id)
+    return list((await session.scalars(query)).all())
+
+
+async def retry(
+    session: AsyncSession, delivery_id: int, now: Optional[datetime] = None
+) -> "tuple[Optional[Delivery], bool]":
+    """Queue a given-up delivery again, as if it were new (its age counts from now).
+
+    Returns the row (None when there is none) and whether it was queued again: a
+    delivered row, or one still being tried, is left as it is.
+    """
+    now = now or utcnow()
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.delivered_at.is_(None), Delivery.given_up_at.is_not(None))
+        .values(given_up_at=None, next_attempt_at=None, created_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    await session.commit()
+    return await _get(session, delivery_id), result.rowcount == 1

@@ -7,11 +7,11 @@ import logging
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
-from contract.responses import DeliveryList, DeliveryOut
+from contract.responses import DeliveryList, DeliveryOut, DeliveryStateList, DeliveryStateOut
 from desk.api_docs import Answer, Param, documented
-from desk.auth import require_service_token
+from desk.auth import require_agent, require_service_token
 from desk.deliveries import service
-from desk.deliveries.schemas import delivery_public
+from desk.deliveries.schemas import delivery_public, delivery_state
 from desk.errors import ApiError
 from desk.http import answer, int_arg, is_row_id
 
@@ -71,3 +71,44 @@ async def delivered(request: Request, delivery_id: int) -> HTTPResponse:
 async def failed(request: Request, delivery_id: int) -> HTTPResponse:
     """Count a failed attempt; the row stays pending."""
     return await _mark(request, delivery_id, delivered=False)
+
+
+@bp.get("")
+@documented(
+    "A ticket's replies and where each stands (delivered, waiting, failed), for agents",
+    {200: Answer("The ticket's deliveries, oldest first.", DeliveryStateList)},
+    params=(Param("ticket", "the ticket number", required=True, schema={"type": "string"}),),
+    errors=(400, 401, 404),
+)
+@require_agent
+async def of_ticket(request: Request) -> HTTPResponse:
+    """The deliveries of ``?ticket=<number>``."""
+    number = request.args.get("ticket")
+    if not number or len(number) > 40:
+        raise ApiError(400, "invalid_filter", "ticket must name a ticket number.")
+    async with request.app.ctx.sessions() as session:
+        rows = await service.of_ticket(session, number)
+    if rows is None:
+        raise ApiError(404, "ticket_not_found", f"No ticket numbered {number!r}.")
+    return answer(DeliveryStateList(deliveries=[delivery_state(row) for row in rows]))
+
+
+@bp.post("/<delivery_id:int>/retry")
+@documented(
+    "Send a failed reply again (an agent's button)",
+    {200: Answer("The row, waiting again.", DeliveryStateOut)},
+    errors=(401, 404, 409),
+)
+@require_agent
+async def retry(request: Request, delivery_id: int) -> HTTPResponse:
+    """Queue a given-up reply again; 409 when it was delivered or is still being tried."""
+    if not is_row_id(delivery_id):
+        raise ApiError(404, "delivery_not_found", f"No delivery with id {delivery_id}.")
+    async with request.app.ctx.sessions() as session:
+        row, queued = await service.retry(session, delivery_id)
+    if row is None:
+        raise ApiError(404, "delivery_not_found", f"No delivery with id {delivery_id}.")
+    if not queued:
+        raise ApiError(409, "not_failed", "Only a reply that could not be delivered can be sent again.")
+    logger.info("delivery %s queued again by agent %s", delivery_id, request.ctx.agent.id)
+    return answer(delivery_state(row))

@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contract.requests import MessageCreate
 from desk.attachments.service import link_to_ticket
 from desk.deliveries.service import enqueue
+from contract.vocabulary import OPEN_STATUSES
 from desk.models import Agent, Delivery, Ticket, TicketMessage, utcnow
+from desk.notify import outbox, texts
 from desk.tickets.workflow import TicketConflict, check_allowed, next_status
 from support import customer_texts as say
 from support.pii import mask
@@ -65,12 +67,14 @@ async def assign(session: AsyncSession, ticket: Ticket, agent: Agent) -> None:
 
 
 async def reply(
-    session: AsyncSession, ticket: Ticket, agent: Agent, text: str
+    session: AsyncSession, ticket: Ticket, agent: Agent, text: str, kakao_events: bool = False
 ) -> Tuple[TicketMessage, Delivery]:
     """The agent answers: a thread line, a delivery, and the ticket waits for the customer.
 
     An unassigned ticket becomes the replying agent's. The thread keeps the text
-    masked like every line agents see; the delivery keeps it as written.
+    masked like every line agents see; the delivery keeps it as written. A customer who
+    left an e-mail address gets it by e-mail too; a KakaoTalk customer (with
+    ``kakao_events``) is told by a KakaoTalk event that a reply waits.
     """
     values = {} if ticket.assigned_agent_id is not None else {"assigned_agent_id": agent.id}
     await _change(session, ticket, "reply", **values)
@@ -79,24 +83,53 @@ async def reply(
     )
     session.add(message)
     delivery = enqueue(session, ticket, text)  # the customer gets what the agent wrote
+    outbox.enqueue_email(session, ticket, texts.reply_subject(ticket.number), texts.reply_body(ticket.number, text))
+    if kakao_events:
+        outbox.enqueue_kakao(session, ticket, texts.kakao_reply_waiting(ticket.number))
     await session.commit()
     return message, delivery
 
 
-async def resolve(session: AsyncSession, ticket: Ticket, agent: Agent) -> None:
-    """Mark an open ticket resolved."""
+async def leave_email(session: AsyncSession, ticket: Ticket, address: str) -> bool:
+    """The customer left an e-mail address: keep it on the open ticket and queue a copy of the
+    conversation so far (the thread as agents see it, masked). Returns whether the copy was queued.
+
+    Raises:
+        TicketConflict: the ticket is no longer open.
+    """
+    if ticket.status not in OPEN_STATUSES:
+        raise TicketConflict("ticket_not_open", f"Ticket {ticket.number} is no longer open.")
+    ticket.notify_email = address
+    lines = [(line.author, line.text, line.sent_at) for line in ticket.messages]
+    queued = outbox.enqueue_email(
+        session, ticket, texts.copy_subject(ticket.number), texts.copy_body(ticket.number, lines)
+    )
+    await session.commit()
+    return queued is not None
+
+
+async def resolve(session: AsyncSession, ticket: Ticket, agent: Agent, kakao_events: bool = False) -> None:
+    """Mark an open ticket resolved (and tell a customer who left, by e-mail or a KakaoTalk event)."""
     values = {} if ticket.assigned_agent_id is not None else {"assigned_agent_id": agent.id}
     await _change(session, ticket, "resolve", resolved_at=utcnow(), **values)
     session.add(_system_line(ticket, f"{agent.name} 상담원이 티켓을 해결했습니다."))
     enqueue(session, ticket, say.TICKET_RESOLVED, kind="resolved")
+    _tell_the_end(session, ticket, say.TICKET_RESOLVED, kakao_events)
     await session.commit()
 
 
-async def handback(session: AsyncSession, ticket: Ticket, agent: Agent) -> None:
+def _tell_the_end(session: AsyncSession, ticket: Ticket, text: str, kakao_events: bool) -> None:
+    outbox.enqueue_email(session, ticket, texts.resolved_subject(ticket.number), texts.resolved_body(ticket.number, text))
+    if kakao_events:
+        outbox.enqueue_kakao(session, ticket, texts.kakao_resolved(ticket.number))
+
+
+async def handback(session: AsyncSession, ticket: Ticket, agent: Agent, kakao_events: bool = False) -> None:
     """End the human conversation: the ticket is resolved and the bot answers again."""
     await _change(session, ticket, "handback", resolved_at=utcnow())
     session.add(_system_line(ticket, HANDBACK_TEXT))
     enqueue(session, ticket, say.HANDOFF_ENDED, kind="resolved")
+    _tell_the_end(session, ticket, say.HANDOFF_ENDED, kakao_events)
     await session.commit()
 
 

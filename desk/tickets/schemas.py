@@ -6,7 +6,7 @@ ticket it gets back are in :mod:`contract`; the agent-only bodies are here.
 
 from __future__ import annotations
 
-from typing import List, Union
+from typing import List, Optional, Union
 
 from pydantic import StrictInt, constr
 
@@ -18,6 +18,7 @@ from desk.attachments.schemas import attachment_public
 from desk.models import Ticket, TicketMessage
 from desk.privacy import shown
 from desk.ratings.schemas import rating_public
+from support.pii import email_addresses
 
 Email = constr(strict=True, strip_whitespace=True, min_length=3, max_length=254)
 
@@ -83,14 +84,23 @@ def message_public(message: TicketMessage) -> MessageOut:
     )
 
 
-def ticket_detail(ticket: Ticket) -> TicketOut:
-    """A ticket with its transcript, photos and rating (all must be loaded)."""
+def ticket_detail(ticket: Ticket, email_updates: bool = False) -> TicketOut:
+    """A ticket with its transcript, photos and rating (all must be loaded); ``email_updates``:
+    the desk can e-mail customers. The address the customer left is shown masked."""
     return TicketOut(
         **_summary_fields(ticket),
         transcript=[message_public(m) for m in ticket.messages],
         attachments=[attachment_public(a) for a in ticket.attachments],
         rating=rating_public(ticket.rating),
+        email_updates=email_updates,
+        notify_email=masked_email(ticket.notify_email),
     )
+
+
+def masked_email(address: Optional[str]) -> Optional[str]:
+    """``k***@example.com`` for ``kim@example.com``."""
+    found = email_addresses(address or "")
+    return found[0][1] if found else None
 
 
 def ticket_list(tickets: List[Ticket]) -> List[TicketSummaryOut]:

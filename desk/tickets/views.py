@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Awaitable, Callable, List, Optional, Sequence
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contract.requests import MessageCreate, TicketCreate
-from contract.responses import MessageAdded, TicketList, TicketOut
+from contract.requests import ContactEmail, MessageCreate, TicketCreate
+from contract.responses import EmailSaved, MessageAdded, TicketList, TicketOut
 from contract.vocabulary import CATEGORIES, PRIORITIES, STATUSES
 from desk.agents import service as agents
 from desk.api_docs import IDEMPOTENCY_KEY, Answer, Param, documented
@@ -23,6 +24,7 @@ from desk.tickets.schemas import (
     AssignRequest,
     Replied,
     ReplyCreate,
+    masked_email,
     message_public,
     ticket_detail,
     ticket_list,
@@ -41,6 +43,16 @@ def ticket_action(summary: str, body: Optional[type] = None) -> Callable:
     """:func:`documented` for an agent's action on one ticket: the ticket after the change."""
     errors = (401, 404, 409) if body is None else (400, 401, 404, 409, 422)
     return documented(summary, {200: Answer("The ticket after the change.", TicketOut)}, body=body, errors=errors)
+
+
+def _email_on(request: Request) -> bool:
+    """Whether the desk can e-mail customers (an SMTP server is configured)."""
+    return request.app.ctx.settings.mail is not None
+
+
+def _kakao_on(request: Request) -> bool:
+    """Whether the desk can send KakaoTalk events (the event API is configured)."""
+    return request.app.ctx.settings.kakao_events is not None
 
 
 async def _load(session: AsyncSession, number: str) -> Ticket:
@@ -75,7 +87,7 @@ async def create_ticket(request: Request) -> HTTPResponse:
         ticket.channel,
         len(ticket.attachments),
     )
-    return answer(ticket_detail(ticket), status=201 if created else 200)
+    return answer(ticket_detail(ticket, _email_on(request)), status=201 if created else 200)
 
 
 def _choices(request: Request, name: str, allowed: Sequence[str]) -> List[str]:
@@ -150,7 +162,7 @@ async def get_ticket(request: Request, number: str) -> HTTPResponse:
     """One ticket with its transcript, photos and rating."""
     async with request.app.ctx.sessions() as session:
         ticket = await _load(session, number)
-    return answer(ticket_detail(ticket))
+    return answer(ticket_detail(ticket, _email_on(request)))
 
 
 Action = Callable[[AsyncSession, Ticket, Agent], Awaitable[None]]
@@ -193,6 +205,26 @@ async def assign(request: Request, number: str) -> HTTPResponse:
     return await _act(request, number, give, f"assigned to agent {agent.id}")
 
 
+@bp.post("/<number:str>/email")
+@documented(
+    "The customer's e-mail address for a copy of the conversation and the agents' replies (the action server)",
+    {200: Answer("Saved; the copy is queued.", EmailSaved)},
+    body=ContactEmail,
+    errors=(400, 401, 404, 409, 422, 503),
+)
+@require_service_token
+async def leave_email(request: Request, number: str) -> HTTPResponse:
+    """Keep the address on the open ticket and queue the copy of the conversation (a written record)."""
+    data = parse_body(request, ContactEmail, "invalid_email", "e-mail address")
+    if not _email_on(request):
+        raise ApiError(503, "email_off", "This desk sends no e-mail (DESK_SMTP_HOST is not set).")
+    async with request.app.ctx.sessions() as session:
+        ticket = await _load(session, number)
+        queued = await operations.leave_email(session, ticket, data.email)
+    logger.info("ticket %s: the customer left an e-mail address (copy queued: %s)", number, queued)
+    return answer(EmailSaved(ticket_number=number, email=masked_email(data.email) or "", copy_queued=queued))
+
+
 @bp.post("/<number:str>/reply")
 @documented(
     "The agent answers; queued as a delivery; status waiting_customer",
@@ -206,7 +238,9 @@ async def reply(request: Request, number: str) -> HTTPResponse:
     data = parse_body(request, ReplyCreate, "invalid_reply", "reply")
     async with request.app.ctx.sessions() as session:
         ticket = await _load(session, number)
-        message, delivery = await operations.reply(session, ticket, request.ctx.agent, data.text)
+        message, delivery = await operations.reply(
+            session, ticket, request.ctx.agent, data.text, kakao_events=_kakao_on(request)
+        )
         ticket = await _load(session, number)
     logger.info("ticket %s replied by agent %s (delivery %s)", number, request.ctx.agent.id, delivery.id)
     line = next(m for m in ticket.messages if m.id == message.id)
@@ -218,7 +252,7 @@ async def reply(request: Request, number: str) -> HTTPResponse:
 @require_agent
 async def resolve(request: Request, number: str) -> HTTPResponse:
     """Mark the ticket resolved."""
-    return await _act(request, number, operations.resolve, "resolved")
+    return await _act(request, number, partial(operations.resolve, kakao_events=_kakao_on(request)), "resolved")
 
 
 @bp.post("/<number:str>/handback")
@@ -226,7 +260,7 @@ async def resolve(request: Request, number: str) -> HTTPResponse:
 @require_agent
 async def handback(request: Request, number: str) -> HTTPResponse:
     """Hand the conversation back to the bot (the ticket becomes resolved)."""
-    return await _act(request, number, operations.handback, "handed back")
+    return await _act(request, number, partial(operations.handback, kakao_events=_kakao_on(request)), "handed back")
 
 
 @bp.post("/<number:str>/close")

@@ -20,7 +20,9 @@ from sanic import Sanic
 
 from channels.messenger import MessengerInput, configured, setting, valid_signature
 from channels.messenger_events import parse_webhook
+from contract.vocabulary import DELIVERY_REFUSED_MARK
 from channels.messenger_send import (
+    DeliveryFailed,
     MAX_QUICK_REPLIES,
     MAX_TEXT,
     GraphSendApi,
@@ -89,6 +91,7 @@ class GraphStandIn:
     def __init__(self) -> None:
         self.requests: List[Dict[str, Any]] = []
         self.statuses: List[int] = []  # answered in order, then 200
+        self.codes: List[int] = []  # the Graph error codes of those answers (default 2)
         self.url = ""
 
     async def _messages(self, request: web.Request) -> web.Response:
@@ -102,7 +105,8 @@ class GraphStandIn:
         )
         status = self.statuses.pop(0) if self.statuses else 200
         if status != 200:
-            return web.json_response({"error": {"code": 2, "type": "OAuthException", "message": "x"}}, status=status)
+            code = self.codes.pop(0) if self.codes else 2
+            return web.json_response({"error": {"code": code, "type": "OAuthException", "message": "x"}}, status=status)
         return web.json_response({"recipient_id": "1", "message_id": "m_out"})
 
     def routes(self) -> List[web.RouteDef]:
@@ -449,11 +453,12 @@ def _event(**fields: Any) -> Dict[str, Any]:
         b'{"object": "page", "entry": [{"messaging": [null]}]}',
     ],
 )
-async def test_malformed_bodies_are_a_bad_request(fake, raw):
+async def test_signed_bodies_of_an_unknown_shape_are_logged_and_answered_200(fake, raw, caplog):
+    """Only Meta can sign a body: a 4xx would be retried until Meta disables the webhook."""
     response = await post(make_app(fake), raw)
-    assert response.status == 400
-    assert "error" in response.json
+    assert response.status == 200 and response.text == "EVENT_RECEIVED"
     assert fake.received == []
+    assert any("unexpected shape" in record.getMessage() and record.levelname == "ERROR" for record in caplog.records)
 
 
 @pytest.mark.parametrize(
@@ -601,6 +606,33 @@ async def test_server_errors_are_retried_and_client_errors_are_not(graph):
     assert not await api.send("7000000000000007", {"text": "no retry"})
     assert len(graph.bodies("7000000000000007")) == 1
     await api.close()
+
+
+async def test_rate_limits_are_worth_another_try_and_a_refusal_is_not(graph):
+    api = GraphSendApi(graph.url, TOKEN, attempts=3, backoff=0.01)
+    graph.statuses, graph.codes = [400, 400], [613, 4]  # Meta's rate limits come as 400s
+    assert await api.deliver("7000000000000011", {"text": "later"}) == "sent"
+    graph.statuses, graph.codes = [400], [551]  # the customer is not available (blocked the page)
+    assert await api.deliver("7000000000000012", {"text": "never"}) == "refused"
+    assert len(graph.bodies("7000000000000012")) == 1
+    await api.close()
+
+
+async def test_a_message_sent_on_the_bots_own_that_does_not_go_out_fails_the_turn(graph):
+    output = make_channel(graph.url).get_output_channel()
+    graph.statuses, graph.codes = [400], [551]
+    with pytest.raises(DeliveryFailed) as refused:
+        await output.send_text_message("messenger:7000000000000013", "상담원 답장")
+    assert refused.value.permanent and DELIVERY_REFUSED_MARK in str(refused.value)
+    graph.statuses = [503, 503, 503]
+    with pytest.raises(DeliveryFailed) as later:
+        await output.send_text_message("messenger:7000000000000014", "상담원 답장")
+    assert not later.value.permanent and DELIVERY_REFUSED_MARK not in str(later.value)
+    # an answer within a customer's own turn never fails that turn
+    answer = MessengerOutput(GraphSendApi(graph.url, TOKEN, attempts=1))
+    graph.statuses = [400]
+    await answer.send_text_message("messenger:7000000000000015", "답변")
+    assert answer.failed == 1
 
 
 async def test_an_unreachable_graph_api_is_logged_not_raised(caplog):

@@ -184,3 +184,51 @@ def test_a_handoff_makes_a_facebook_ticket_and_the_agent_reply_is_pushed(stack, 
     assert (pushed[0]["messaging_type"], pushed[0].get("tag")) == ("MESSAGE_TAG", "HUMAN_AGENT"), (
         "a person's reply, sent by Rasa on its own: Meta takes it for 7 days after the customer's last message"
     )
+
+
+def _handoff(stack, graph_api, secret) -> "tuple[str, str]":
+    """A Messenger customer handed to a person; returns (sender, ticket number)."""
+    sender = new_sender()
+    assert deliver(stack, text_message(sender, "상담원 연결해 주세요"), secret) == 200
+    found = wait_for(lambda: TICKET_NUMBER.search(" ".join(texts_to(graph_api, sender))), 20)
+    assert found, f"the ticket number reaches the customer: {texts_to(graph_api, sender)}"
+    return sender, found.group(0)
+
+
+def _accepted(graph_api, sender: str, text: str) -> List[Dict[str, Any]]:
+    return [r for r in list(graph_api.requests) if isinstance(r["body"], dict)
+            and r["body"].get("recipient", {}).get("id") == sender
+            and r["body"].get("message", {}).get("text") == text and r["status"] == 200]
+
+
+def test_an_agent_reply_the_send_api_fails_for_a_while_arrives_once_later(stack, graph_api, messenger_env):
+    sender, number = _handoff(stack, graph_api, messenger_env["FB_APP_SECRET"])
+    # the Send API is down for the first push (all its tries), then up again
+    graph_api.scripted[sender] = [(503, {"error": {"code": 2, "type": "OAuthException"}})] * 3
+    agent = Agent(stack, **DEMO_AGENT)
+    agent.reply(number, "잠시만 기다려 주세요")
+    text = "[상담원] 잠시만 기다려 주세요"
+    assert wait_for(lambda: _accepted(graph_api, sender, text), 30), "it arrives once the Send API is back"
+    time.sleep(2.5)  # a wrong second push would have happened by now
+    assert len(_accepted(graph_api, sender, text)) == 1, "once"
+    status, states = agent._call("GET", f"/api/deliveries?ticket={number}")
+    assert status == 200
+    [reply] = [d for d in states["deliveries"] if d["kind"] == "reply"]
+    assert reply["state"] == "delivered" and reply["attempts"] >= 2, "the failed push was counted, not taken for sent"
+
+
+def test_an_agent_reply_meta_refuses_is_shown_as_failed_not_delivered(stack, graph_api, messenger_env):
+    sender, number = _handoff(stack, graph_api, messenger_env["FB_APP_SECRET"])
+    # the customer blocked the page: Meta refuses for good
+    graph_api.scripted[sender] = [(400, {"error": {"code": 551, "error_subcode": 1545041, "type": "OAuthException",
+                                                   "message": "This person isn't available right now."}})]
+    agent = Agent(stack, **DEMO_AGENT)
+    agent.reply(number, "환불 도와드릴게요")
+
+    def failed():
+        status, states = agent._call("GET", f"/api/deliveries?ticket={number}")
+        return status == 200 and [d for d in states["deliveries"] if d["state"] == "failed"]
+
+    [reply] = wait_for(failed, 30) or [None]
+    assert reply and reply["text"] == "환불 도와드릴게요" and reply["attempts"] == 1, "given up at once, not retried"
+    assert _accepted(graph_api, sender, "[상담원] 환불 도와드릴게요") == []

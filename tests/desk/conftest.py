@@ -69,3 +69,14 @@ def console_desk(processes, tmp_path_factory):
                       {"email": DEMO_EMAIL, "password": DEMO_PASSWORD})
     yield {"url": desk["url"], "token": TOKEN, "email": DEMO_EMAIL, "password": DEMO_PASSWORD}
     processes.stop(desk["name"])
+
+
+@pytest.fixture(scope="module")
+def impatient_desk(processes, tmp_path_factory):
+    """A desk that gives a reply up at its first failed push (its age is already over)."""
+    from processes import start_desk
+
+    desk = start_desk(processes, tmp_path_factory.mktemp("impatient-desk"), TOKEN,
+                      {"email": DEMO_EMAIL, "password": DEMO_PASSWORD}, {"DESK_DELIVERY_MAX_AGE_SECONDS": "0.001"})
+    yield {"url": desk["url"], "token": TOKEN, "email": DEMO_EMAIL, "password": DEMO_PASSWORD}
+    processes.stop(desk["name"])

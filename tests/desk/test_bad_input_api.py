@@ -21,6 +21,7 @@ from sanic import Sanic
 
 from bad_input import MALFORMED_JSON, UNSTORABLE_VALUES, WRONG_TYPES, bad_images, picture
 from desk.app import create_app
+from desk.notify.mail_settings import MailSettings
 from desk.attachments.images import MAX_BYTES
 from desk.openapi import build_document
 from desk.ratelimit import Rate, RateLimitSettings
@@ -30,7 +31,7 @@ from support.customer_tokens import issue
 CHAT_SECRET = "bad-input-chat-secret-0123456789"
 NO_LIMITS = RateLimitSettings(login_ip=Rate(0, 1), login_account=Rate(0, 1), chat=Rate(0, 1), uploads=Rate(0, 1))
 TABLES = ("tickets", "ticket_messages", "ticket_counters", "agents", "agent_sessions", "attachments", "deliveries",
-          "ratings")
+          "ratings", "notifications")
 DOCUMENT = build_document(unstarted_desk())
 
 
@@ -108,6 +109,7 @@ class World:
             ("POST", "/api/tickets/{number}/assign"): {"agent": self.ids["agent"]},
             ("POST", "/api/tickets/{number}/reply"): {"text": "곧 연락드릴게요"},
             ("POST", "/api/tickets/{number}/messages"): {"author": "customer", "text": "아직이에요"},
+            ("POST", "/api/tickets/{number}/email"): {"email": "kim@example.com"},
             ("POST", "/api/attachments/fetch"): {"url": "http://127.0.0.1:9/photo.jpg"},
             ("POST", "/api/ratings"): {"ticket_number": self.ids["number"], "rating": 4, "comment": "친절해요"},
         }
@@ -165,6 +167,8 @@ def make_app(settings, tmp_path) -> Sanic:
     settings = dataclasses.replace(
         settings, chat_jwt_secret=CHAT_SECRET, chat_demo_tokens=True, rate_limits=NO_LIMITS,
         fetch_allowed_hosts=("127.0.0.1",),
+        # e-mail on (nothing listens on port 9: the mailer's tries fail in the background, logged)
+        mail=MailSettings(host="127.0.0.1", port=9, sender="cs@desk.example", starttls=False, timeout=1),
     )
     return create_app(settings, name=f"bad_{tmp_path.name}_{uuid.uuid4().hex[:6]}")
 

@@ -107,16 +107,21 @@ def test_agent_signs_in_sees_the_queue_opens_a_ticket_replies_and_resolves(brows
     page.close()
 
 
+def open_in_console(page, desk, number: str) -> None:
+    """Sign in to ``desk``'s console on ``page`` and open the ticket ``number``."""
+    page.goto(f"{desk['url']}/console")
+    page.fill("#login-email", desk["email"])
+    page.fill("#login-password", desk["password"])
+    page.click("#login-submit")
+    page.locator(f'.queue-item[data-number="{number}"]').click()
+    page.wait_for_selector(f"#ticket-number:has-text('{number}')")
+
+
 def test_hand_back_to_the_bot(browser, api, console_desk):
     number = open_ticket(api, f"handback-{uuid.uuid4().hex[:8]}", "상담원 연결해 주세요")
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{console_desk['url']}/console")
-    page.fill("#login-email", console_desk["email"])
-    page.fill("#login-password", console_desk["password"])
-    page.click("#login-submit")
-    page.locator(f'.queue-item[data-number="{number}"]').click()
-    page.wait_for_selector(f"#ticket-number:has-text('{number}')")
+    open_in_console(page, console_desk, number)
     page.click("#action-handback")
     page.wait_for_selector("#ticket-status:has-text('해결됨')")
     page.wait_for_selector("#transcript li.system:has-text('챗봇')")
@@ -127,3 +132,32 @@ def test_hand_back_to_the_bot(browser, api, console_desk):
     page.click("#logout")
     page.wait_for_selector("#login:not([hidden])")
     context.close()
+
+
+def test_a_reply_that_could_not_be_delivered_is_shown_and_sent_again(browser, playwright, impatient_desk):
+    api = playwright.request.new_context(
+        base_url=impatient_desk["url"], extra_http_headers={"Authorization": f"Bearer {impatient_desk['token']}"}
+    )
+    number = open_ticket(api, f"failed-{uuid.uuid4().hex[:8]}", "배달이 안 와요")
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    open_in_console(page, impatient_desk, number)
+
+    page.fill("#reply-text", "지금 확인하고 있어요")
+    page.click("#reply-send")
+    page.wait_for_selector("#deliveries li.waiting:has-text('지금 확인하고 있어요')")
+    [delivery] = [d for d in api.get("/api/deliveries/pending").json()["deliveries"] if d["ticket_number"] == number]
+    # the push fails (as when the customer's channel refuses it): the reply is given up at once
+    assert api.post(f"/api/deliveries/{delivery['id']}/failed").status == 200
+
+    failed = page.locator("#deliveries li.failed")
+    failed.wait_for(timeout=10000)
+    assert "전달 실패" in failed.inner_text() and "지금 확인하고 있어요" in failed.inner_text()
+    failed.locator("button.retry").click()
+    page.wait_for_selector("#deliveries li.waiting:has-text('지금 확인하고 있어요')")
+    assert page.locator("#deliveries li.failed").count() == 0
+    assert delivery["id"] in [d["id"] for d in api.get("/api/deliveries/pending").json()["deliveries"]]
+    assert errors == []
+    page.close()
+    api.dispose()

@@ -22,16 +22,18 @@ from local_servers import stand_in
 
 
 class RasaStandIn:
-    """Rasa's trigger_intent: down (503) for its first ``down`` calls, then up; records what it got."""
+    """Rasa's trigger_intent: down (503) for its first ``down`` calls, then up (for ``failing`` senders,
+    down for good); records what it got."""
 
-    def __init__(self, down: int = 0) -> None:
+    def __init__(self, down: int = 0, failing: tuple = ()) -> None:
         self.down = down
+        self.failing = failing
         self.calls = 0
         self.delivered = []
 
     async def trigger(self, request: web.Request) -> web.Response:
         self.calls += 1
-        if self.calls <= self.down:
+        if self.calls <= self.down or request.match_info["sender"] in self.failing:
             return web.json_response({"error": "restarting"}, status=503)
         self.delivered.append((request.match_info["sender"], (await request.json())["entities"]["agent_text"]))
         return web.json_response({"tracker": {}})
@@ -125,3 +127,20 @@ async def test_given_up_rows_never_hold_up_the_replies_behind_them(world):
     async with stand_in([web.post("/conversations/{sender}/trigger_intent", rasa.trigger)]) as url:
         assert await push_once(world.app, url, "rasa-token", policy) == 1
     assert [text for _, text in rasa.delivered] == ["새 답변"], "the live reply goes out, the dead ones are not retried"
+
+
+async def test_a_waiting_reply_holds_up_only_the_same_customers_later_replies(world, desk_app, auth):
+    other = await create_ticket(desk_app, auth, key="ticket-2",
+                                body={**TICKET, "channel": "socketio", "sender_id": "web:cust-2"})
+    await _enqueue(world, "첫 답변", "둘째 답변")
+    async with world.app.ctx.sessions() as session:
+        ticket = await session.scalar(select(Ticket).where(Ticket.number == other["number"]))
+        service.enqueue(session, ticket, "다른 고객 답변")
+        await session.commit()
+    rasa = RasaStandIn(failing=("web:cust-1",))
+    policy = RetryPolicy(base=30, cap=60, max_age=600)
+    async with stand_in([web.post("/conversations/{sender}/trigger_intent", rasa.trigger)]) as url:
+        assert await push_once(world.app, url, "rasa-token", policy) == 1
+    assert rasa.delivered == [("web:cust-2", "다른 고객 답변")], "the other customer is not held up"
+    first, second, _ = await _rows(world)
+    assert first.attempts == 1 and second.attempts == 0, "the second reply never overtakes the first"

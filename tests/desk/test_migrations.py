@@ -11,7 +11,7 @@ from desk.models import Base
 
 TABLES = {
     "tickets", "ticket_messages", "ticket_counters", "agents", "agent_sessions",
-    "attachments", "deliveries", "ratings", "alembic_version",
+    "attachments", "deliveries", "ratings", "notifications", "alembic_version",
 }
 
 

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from contract.requests import FetchRequest, MessageCreate, RatingCreate, TicketCreate
+from contract.requests import ContactEmail, FetchRequest, MessageCreate, RatingCreate, TicketCreate
 from desk.agents.schemas import LoginRequest
 from desk.openapi import request_models
 from desk.payloads import MAX_INT, problem_in
@@ -64,6 +64,10 @@ NEARLY_VALID = {
     FetchRequest: st.fixed_dictionaries({"url": TEXT}, optional={"ticket_number": st.text(min_size=1, max_size=20)}),
     RatingCreate: st.fixed_dictionaries({"rating": st.integers(1, 5)}, optional={
         "ticket_number": st.text(max_size=20), "sender_id": TEXT, "comment": st.text(max_size=100)}),
+    ContactEmail: st.fixed_dictionaries({"email": st.one_of(
+        st.from_regex(r"[a-z][a-z0-9._]{0,10}@[a-z][a-z0-9-]{0,10}\.(com|kr|co\.kr|net)", fullmatch=True),
+        st.emails(), TEXT,
+    )}),
 }
 
 

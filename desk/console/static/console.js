@@ -14,6 +14,7 @@ const ERRORS = {
   concurrent_change: "다른 곳에서 티켓이 바뀌었습니다. 다시 시도해 주세요.",
   invalid_reply: "답장 내용을 입력해 주세요.",
   ticket_not_found: "티켓을 찾을 수 없습니다.",
+  not_failed: "이미 전달됐거나 아직 보내는 중인 답장입니다.",
   rate_limited: "시도가 너무 많습니다. 잠시 후 다시 시도해 주세요.",
 };
 
@@ -173,6 +174,7 @@ function renderFields(ticket) {
   field(list, "요청한 주문 변경", ticket.requested_change);
   field(list, "결제 정보", paymentText(ticket.payment_details));
   field(list, "채널", ticket.channel);
+  if (ticket.notify_email) field(list, "이메일로도 답변 전달", ticket.notify_email);
   field(list, "고객 ID", ticket.customer_id);
   field(list, "요약", ticket.summary);
   field(list, "담당 상담원", ticket.assigned_agent ? ticket.assigned_agent.name : "미배정");
@@ -235,6 +237,49 @@ function renderTicket(ticket) {
   $("action-close").disabled = ticket.status !== "resolved";
 }
 
+// replies not delivered yet: waiting (tried again with back-off) or failed (given up), with a retry button
+function renderDeliveries(deliveries) {
+  const undelivered = deliveries.filter((d) => d.state !== "delivered");
+  $("deliveries-section").hidden = undelivered.length === 0;
+  const items = undelivered.map((delivery) => {
+    const failed = delivery.state === "failed";
+    const stateText = failed
+      ? "전달 실패"
+      : delivery.attempts > 0 ? `보내는 중 (${delivery.attempts}번 실패, 다시 시도해요)` : "보내는 중";
+    const children = [
+      el("span", { className: "text", text: delivery.text }),
+      el("span", { className: "state", text: stateText }),
+    ];
+    if (failed) {
+      const button = el("button", { className: "secondary retry", text: "다시 보내기", attrs: { type: "button" } });
+      button.addEventListener("click", () => retryDelivery(delivery.id));
+      children.push(button);
+    }
+    return el("li", { className: failed ? "failed" : "waiting", attrs: { "data-delivery": String(delivery.id) } }, children);
+  });
+  $("deliveries").replaceChildren(...items);
+}
+
+async function refreshDeliveries() {
+  if (!state.selected) return;
+  try {
+    const data = await api("GET", `/api/deliveries?ticket=${encodeURIComponent(state.selected)}`);
+    renderDeliveries(data.deliveries);
+  } catch (error) {
+    if (error.status !== 401) $("ticket-error").textContent = errorText(error);
+  }
+}
+
+async function retryDelivery(id) {
+  $("ticket-error").textContent = "";
+  try {
+    await api("POST", `/api/deliveries/${id}/retry`);
+  } catch (error) {
+    $("ticket-error").textContent = errorText(error);
+  }
+  await refreshDeliveries();
+}
+
 async function selectTicket(number) {
   state.selected = number;
   state.ticketKey = "";
@@ -251,7 +296,9 @@ async function refreshTicket() {
     renderTicket(await api("GET", `/api/tickets/${encodeURIComponent(state.selected)}`));
   } catch (error) {
     if (error.status !== 401) $("ticket-error").textContent = errorText(error);
+    return;
   }
+  await refreshDeliveries();
 }
 
 async function act(action, body) {
@@ -261,6 +308,7 @@ async function act(action, body) {
     renderTicket(data.ticket || data);
     state.queueKey = "";
     await refreshQueue();
+    await refreshDeliveries();
     return true;
   } catch (error) {
     $("ticket-error").textContent = errorText(error);
