@@ -12,6 +12,7 @@ later still has it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, Dict, List
 
@@ -52,15 +53,16 @@ async def keep_photos(desk: DeskClient, photos: List[Dict[str, str]], conversati
 
     A photo the desk could not fetch now keeps its URL; the handoff tries it once more.
     """
-    kept: List[Dict[str, str]] = []
-    for photo in photos:
+
+    async def keep(photo: Dict[str, str]) -> Dict[str, str]:
         url = photo.get("url")
         if photo.get("id") or not url:
-            kept.append(photo)
-            continue
+            return photo
         try:
-            kept.append({"type": "image", "id": (await desk.fetch_attachment(url)).id})
+            return {"type": "image", "id": (await desk.fetch_attachment(url)).id}
         except DeskUnavailable as exc:
             logger.warning("photo of conversation %s not kept on arrival: %s", conversation, exc)
-            kept.append(photo)
-    return kept
+            return photo
+
+    # side by side: the turn waits for the slowest photo, not for their sum
+    return list(await asyncio.gather(*(keep(photo) for photo in photos)))

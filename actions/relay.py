@@ -98,7 +98,10 @@ class ActionRelayToAgent(UsesServices, Action):
 
     @staticmethod
     async def _take_email(client: DeskClient, dispatcher: CollectingDispatcher, tracker: Tracker, number: str) -> None:
-        """An e-mail address in the customer's message: the desk sends the conversation's copy and the replies there."""
+        """An e-mail address in the answer to the bot's offer: the desk sends the conversation's copy and
+        the replies there. Only once per offer: an address written at any other time is just words."""
+        if not email_offer_open(tracker):
+            return
         found = email_addresses((tracker.latest_message or {}).get("text") or "")
         if not found:
             return
@@ -138,14 +141,45 @@ class ActionRelayToAgent(UsesServices, Action):
         return resolved
 
 
+def email_offer_open(tracker: Tracker) -> bool:
+    """Whether the bot offered e-mail (``utter_offer_email``) and has not taken an address since."""
+    for event in reversed(tracker.events):
+        said = (event.get("metadata") or {}).get("utter_action") if event.get("event") == "bot" else None
+        if said == "utter_email_saved":
+            return False
+        if said == "utter_offer_email":
+            return True
+    return False
+
+
 def from_desk(tracker: Tracker, kind: str, key: Optional[bytes]) -> Optional[str]:
     """The text the desk pushed as ``kind`` (``reply`` or ``resolved``) when its proof (checked with ``key``)
-    holds, else None."""
+    holds and this delivery was not said before, else None."""
     text = _entity(tracker, TEXT_ENTITY)
-    if text is not None and check_proof(key, _entity(tracker, PROOF_ENTITY), tracker.sender_id, kind, text):
-        return text
-    logger.warning("conversation %s: an agent %s without the desk's proof was ignored", tracker.sender_id, kind)
-    return None
+    proof = _entity(tracker, PROOF_ENTITY)
+    if text is None or not check_proof(key, proof, tracker.sender_id, kind, text):
+        logger.warning("conversation %s: an agent %s without the desk's proof was ignored", tracker.sender_id, kind)
+        return None
+    if already_pushed(tracker, proof):
+        # the desk pushed it again because it never heard the first push succeed (a timeout);
+        # the conversation holds the first one, so the customer already has it
+        logger.info("conversation %s: an agent %s pushed again was not said twice", tracker.sender_id, kind)
+        return None
+    return text
+
+
+def already_pushed(tracker: Tracker, proof: Optional[str]) -> bool:
+    """Whether an earlier turn of the conversation carried the same delivery (its proof names the delivery).
+
+    A turn whose answer did not go out is never stored (the channel fails it), so only a delivery the
+    customer got is found here.
+    """
+    users = [event for event in tracker.events if event.get("event") == "user"]
+    for event in users[:-1]:
+        for entity in (event.get("parse_data") or {}).get("entities") or []:
+            if entity.get("entity") == PROOF_ENTITY and entity.get("value") == proof:
+                return True
+    return False
 
 
 class ActionDeliverAgentReply(UsesServices, Action):
@@ -179,5 +213,22 @@ class ActionTicketResolved(UsesServices, Action):
         text = from_desk(tracker, "resolved", self.services.settings.agent_proof_key)
         if text is None:
             return []
+        if await self._newer_ticket_open(tracker):
+            return []
         dispatcher.utter_message(text=text or say.HANDOFF_ENDED)
         return back_to_bot(tracker, survey=True)
+
+    async def _newer_ticket_open(self, tracker: Tracker) -> bool:
+        """Whether the customer has an open ticket now: then the notice is about an older one (sent again
+        late, e.g. by an agent's retry) and must not end the handoff she is in."""
+        try:
+            ticket = await self.services.desk.open_ticket_of(tracker.sender_id)
+        except DeskUnavailable as exc:
+            logger.warning("conversation %s: open ticket not checked before ending the handoff: %s",
+                           tracker.sender_id, exc)
+            return False
+        if ticket is None:
+            return False
+        logger.info("conversation %s: a resolution notice arrived while ticket %s is open: ignored",
+                    tracker.sender_id, ticket.number)
+        return True

@@ -12,15 +12,17 @@ channel and tickets record it), so its routes are
   every POST is refused;
 * the webhook answers 200 at once: Meta expects an answer within seconds, redelivers
   otherwise and unsubscribes a webhook that keeps failing. Each sender's events are
-  handled afterwards, in order, in the background (:mod:`channels.sender_queues`);
+  handled afterwards, in order, in the background (:mod:`channels.sender_queues`;
+  with ``CHANNEL_REDIS_URL``, kept in Redis until handled by one of the Rasa servers:
+  :mod:`channels.durable_queues`);
 * redeliveries (a ``mid`` already handled) are answered 200 and not handled again;
 * a signed body of a shape the channel does not know is logged and answered 200
   (only Meta can sign it; a 4xx would only be retried until Meta disables the webhook);
 * every event of a batch is handled, not only the first; images go to the
   message metadata as ``attachments``, never as text;
-* agent replies and other messages the bot sends on its own go out with the
-  ``HUMAN_AGENT`` tag, which Meta accepts for 7 days after the customer's last message
-  (a plain ``UPDATE`` only for 24 hours); one that the Send API does not take fails
+* agent replies and other messages the bot sends on its own go out as an ``UPDATE``
+  and, when Meta refuses that as outside the 24-hour window, with the ``HUMAN_AGENT``
+  tag (7 days after the customer's last message); one that the Send API does not take fails
   Rasa's ``trigger_intent``, so the desk never counts it delivered
   (:class:`~channels.messenger_send.DeliveryFailed`);
 * answers go out through the Send API with aiohttp (``messenger_send``), also for
@@ -40,7 +42,7 @@ import json
 import logging
 import os
 import re
-from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Union
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.facebook import FacebookInput
@@ -49,7 +51,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.customer_input import CustomerInput
+from channels.durable_queues import RedisSenderQueues
 from channels.sender_queues import QueueFull, SenderQueues
+from channels.shared_memory import redis_client
 from channels.shared_memory import shared_map
 from channels.messenger_events import IncomingMessage, MalformedWebhook, parse_webhook
 from channels.messenger_send import DEFAULT_GRAPH_API_URL, GraphSendApi, MessengerOutput
@@ -99,6 +103,16 @@ def valid_signature(secret: str, body: bytes, header: Optional[str]) -> bool:
     expected = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
     given = header[len(SIGNATURE_PREFIX) :].strip().lower()
     return hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8"))
+
+
+def event_queues(handle: Callable[[Dict[str, Any]], Awaitable[None]]) -> Union[SenderQueues, RedisSenderQueues]:
+    """Where accepted webhook events wait: in Redis when ``CHANNEL_REDIS_URL`` is set (several Rasa
+    servers, and nothing lost in a crash), else in this process."""
+    client = redis_client()
+    if client is None:
+        return SenderQueues(handle)
+    logger.info("facebook webhook events wait in Redis until handled")
+    return RedisSenderQueues(client, "messenger", handle)
 
 
 def _error(status: int, message: str) -> HTTPResponse:
@@ -156,7 +170,7 @@ class MessengerInput(FacebookInput):
         self.seen = shared_map("messenger:seen", dedup_ttl_seconds, dedup_max_entries)
         self.customer_input = CustomerInput()
         # set when the blueprint is made (it knows Rasa's on_new_message)
-        self.queues: Optional[SenderQueues[Tuple[IncomingMessage, Dict[str, Any]]]] = None
+        self.queues: Optional[Union[SenderQueues[Dict[str, Any]], RedisSenderQueues]] = None
         if self.fb_secret is None:
             logger.error(
                 "facebook channel: the app secret (FB_APP_SECRET) is not configured: "
@@ -181,14 +195,21 @@ class MessengerInput(FacebookInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         messenger = Blueprint("messenger_webhook", __name__)
 
-        async def handle(item: Tuple[IncomingMessage, Dict[str, Any]]) -> None:
-            await self._handle(item[0], item[1], on_new_message)
+        async def handle(item: Dict[str, Any]) -> None:
+            await self._handle(IncomingMessage.from_dict(item["message"]), item["metadata"], on_new_message)
 
-        self.queues = SenderQueues(handle)
+        self.queues = event_queues(handle)
+
+        @messenger.listener("after_server_start")
+        async def pick_up_waiting_events(_app: Any, _loop: Any) -> None:
+            # with Redis: events a crashed or stopped server left behind are handled now
+            if isinstance(self.queues, RedisSenderQueues):
+                self.queues.start()
 
         @messenger.listener("before_server_stop")
         async def finish_queued_events(_app: Any, _loop: Any) -> None:
             await self.drain()
+            await self.queues.stop()
 
         @messenger.listener("after_server_stop")
         async def close_send_api(_app: Any, _loop: Any) -> None:
@@ -256,7 +277,7 @@ class MessengerInput(FacebookInput):
                 logger.info("facebook message %s from %s is a redelivery: ignored", message.mid, message.sender_id)
                 continue
             try:
-                self.queues.put(message.sender_id, (message, request_metadata))
+                await self.queues.put(message.sender_id, {"message": message.to_dict(), "metadata": request_metadata})
             except QueueFull:
                 # let Meta deliver it again later rather than drop it
                 logger.error("facebook message %s from %s: too many events waiting, Meta will retry",

@@ -58,6 +58,17 @@ class IncomingMessage:
     attachments: List[Dict[str, str]] = field(default_factory=list)
     referral: Optional[Dict[str, str]] = None
 
+    def to_dict(self) -> Dict[str, Any]:
+        """The message as JSON-compatible values (it may wait in Redis)."""
+        return {"sender_id": self.sender_id, "text": self.text, "mid": self.mid, "kind": self.kind,
+                "attachments": [dict(item) for item in self.attachments], "referral": self.referral}
+
+    @classmethod
+    def from_dict(cls, data: Dict[str, Any]) -> "IncomingMessage":
+        """The message :meth:`to_dict` wrote."""
+        return cls(data["sender_id"], data["text"], data.get("mid"), data.get("kind", "text"),
+                   list(data.get("attachments") or []), data.get("referral"))
+
     @property
     def channel_made(self) -> bool:
         """The text is the channel's stand-in, not the customer's words."""

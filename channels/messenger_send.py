@@ -35,6 +35,8 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Graph error codes of rate limits (application, user, page): worth trying later
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613})
 SENT, RETRYABLE, REFUSED = "sent", "retryable", "refused"
+# Graph's code for a message outside the messaging window (subcode 2018278 among others)
+OUTSIDE_WINDOW = 10
 
 
 class DeliveryFailed(RuntimeError):
@@ -96,30 +98,30 @@ class GraphSendApi:
     ) -> bool:
         """Send one message (``tag`` with ``messaging_type`` MESSAGE_TAG); returns whether Messenger
         accepted it. Never raises."""
-        return await self.deliver(recipient_id, message, messaging_type, tag) == SENT
+        return (await self.deliver(recipient_id, message, messaging_type, tag))[0] == SENT
 
     async def deliver(
         self, recipient_id: str, message: Dict[str, Any], messaging_type: str = "RESPONSE", tag: Optional[str] = None
-    ) -> str:
+    ) -> "tuple[str, Optional[int]]":
         """Send one message: :data:`SENT`, :data:`RETRYABLE` (the network, a 5xx, a rate limit: worth
         trying later) or :data:`REFUSED` (Meta will not take it, e.g. the customer blocked the page or
-        the messaging window is closed). Never raises."""
+        the messaging window is closed), with Graph's error code when there is one. Never raises."""
         if not self._token:
             logger.error(
                 "facebook: cannot send to %s: the page access token is not configured (set FB_PAGE_ACCESS_TOKEN)",
                 recipient_id,
             )
-            return REFUSED
+            return REFUSED, None
         body: Dict[str, Any] = {"recipient": {"id": recipient_id}, "messaging_type": messaging_type, "message": message}
         if tag:
             body["tag"] = tag
         headers = {"Authorization": f"Bearer {self._token}"}
-        outcome = RETRYABLE
+        outcome, code = RETRYABLE, None
         for attempt in range(1, self._attempts + 1):
             try:
                 async with self._client().post(self.url, json=body, headers=headers) as response:
                     if 200 <= response.status < 300:
-                        return SENT
+                        return SENT, None
                     code, described = await _graph_error(response)
                     retryable = response.status in RETRY_STATUSES or code in RATE_LIMIT_CODES
                     outcome = RETRYABLE if retryable else REFUSED
@@ -134,7 +136,7 @@ class GraphSendApi:
                 break
             await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
         logger.error("facebook: a message to %s was not delivered (%s)", recipient_id, outcome)
-        return outcome
+        return outcome, code
 
 
 async def _graph_error(response: aiohttp.ClientResponse) -> "tuple[Optional[int], str]":
@@ -199,8 +201,9 @@ class MessengerOutput(OutputChannel):
         messaging_type: ``RESPONSE`` for answers to a customer's message,
             ``MESSAGE_TAG`` for messages Rasa sends on its own (agent replies the desk
             pushes through ``trigger_intent``), with ``tag``.
-        tag: ``HUMAN_AGENT`` for those: Meta accepts it 7 days after the customer's
-            last message, an ``UPDATE`` only 24 hours.
+        tag: ``HUMAN_AGENT`` for those: each is first sent as an ``UPDATE`` (no permission
+            needed within 24 hours of the customer's last message) and, when Meta refuses it as
+            outside the window, again with the tag (7 days, with Meta's Human Agent permission).
 
         raise_on_failure: raise :class:`DeliveryFailed` when a message does not go out
             (for messages Rasa sends on its own: the desk must not count them delivered).
@@ -231,7 +234,14 @@ class MessengerOutput(OutputChannel):
                 (messages Rasa sends on its own, whose sender must learn it).
         """
         psid = conversation_ids.local_id(recipient_id, conversation_ids.MESSENGER)
-        outcome = await self.api.deliver(psid, message, self.messaging_type, self.tag)
+        if self.tag:
+            # within 24 h of the customer's last message a plain update needs no permission; after it,
+            # Meta refuses it (code 10) and only the tag (7 days, Meta's Human Agent permission) goes
+            outcome, code = await self.api.deliver(psid, message, "UPDATE")
+            if outcome == REFUSED and code == OUTSIDE_WINDOW:
+                outcome, code = await self.api.deliver(psid, message, self.messaging_type, self.tag)
+        else:
+            outcome, code = await self.api.deliver(psid, message, self.messaging_type)
         if outcome == SENT:
             return True
         self.failed += 1

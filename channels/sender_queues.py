@@ -30,13 +30,17 @@ class SenderQueues(Generic[Item]):
     Args:
         handle: what to do with one event; an exception is logged and the next event goes on.
         max_pending: how many events may wait in all (a bound on memory).
+        max_per_sender: how many may wait for one sender, so one sender cannot fill the queue.
     """
 
-    def __init__(self, handle: Callable[[Item], Awaitable[None]], max_pending: int = 10_000) -> None:
-        if max_pending <= 0:
-            raise ValueError("max_pending must be positive")
+    def __init__(
+        self, handle: Callable[[Item], Awaitable[None]], max_pending: int = 10_000, max_per_sender: int = 100
+    ) -> None:
+        if max_pending <= 0 or max_per_sender <= 0:
+            raise ValueError("max_pending and max_per_sender must be positive")
         self._handle = handle
         self._max_pending = max_pending
+        self._max_per_sender = max_per_sender
         self._queues: Dict[str, Deque[Item]] = {}
         self._workers: Dict[str, "asyncio.Task[None]"] = {}
         self._pending = 0
@@ -46,7 +50,7 @@ class SenderQueues(Generic[Item]):
         """Events queued or being handled."""
         return self._pending
 
-    def put(self, sender: str, item: Item) -> None:
+    async def put(self, sender: str, item: Item) -> None:
         """Queue ``item`` behind the sender's earlier events and make sure a worker takes it.
 
         Raises:
@@ -54,6 +58,9 @@ class SenderQueues(Generic[Item]):
         """
         if self._pending >= self._max_pending:
             raise QueueFull(f"{self._pending} events are waiting")
+        if len(self._queues.get(sender, ())) >= self._max_per_sender:
+            # one flooding sender is told to wait; the other customers are not
+            raise QueueFull(f"{self._max_per_sender} events of one sender are waiting")
         self._queues.setdefault(sender, deque()).append(item)
         self._pending += 1
         if sender not in self._workers:
@@ -86,3 +93,6 @@ class SenderQueues(Generic[Item]):
                 logger.error("sender queue: %d events still waiting after %.0f s", self._pending, timeout)
                 return
             await asyncio.wait(list(self._workers.values()), timeout=left)
+
+    async def stop(self) -> None:
+        """Nothing to stop: the workers end when their queues are empty."""

@@ -130,14 +130,23 @@ def redis_url(env: Optional[Dict[str, str]] = None) -> Optional[str]:
     return value or None
 
 
-def shared_map(namespace: str, ttl: float, max_entries: int = 10_000) -> SharedMap:
-    """A map for ``namespace``: in Redis when ``CHANNEL_REDIS_URL`` is set, else in this process."""
+def redis_client() -> Optional[Any]:
+    """A ``redis.asyncio`` client of ``CHANNEL_REDIS_URL``, or None when it is not set.
+
+    Each caller gets its own client: it connects lazily, in the event loop that first uses it.
+    """
     url = redis_url()
     if url is None:
-        return LocalMap(ttl, max_entries)
+        return None
     import redis.asyncio as redis
 
-    # a client per map: it connects lazily, in the event loop that first uses it
-    client = redis.from_url(url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30)
+    return redis.from_url(url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30)
+
+
+def shared_map(namespace: str, ttl: float, max_entries: int = 10_000) -> SharedMap:
+    """A map for ``namespace``: in Redis when ``CHANNEL_REDIS_URL`` is set, else in this process."""
+    client = redis_client()
+    if client is None:
+        return LocalMap(ttl, max_entries)
     logger.info("channel memory %s shared in Redis", namespace)
     return RedisMap(client, namespace, ttl)

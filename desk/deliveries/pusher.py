@@ -32,6 +32,10 @@ logger = logging.getLogger(__name__)
 
 BATCH = 50
 PER_CUSTOMER = 20  # replies pushed to one customer in one round
+CUSTOMERS_AT_ONCE = 8
+# a push runs a whole Rasa turn and its channel's sends (Messenger: up to 3 tries of 10 s each);
+# giving up earlier would push again a reply the customer already got
+PUSH_TIMEOUT = 60.0
 
 
 async def push_once(app: Sanic, rasa_url: str, rasa_token: str, policy: Optional[RetryPolicy] = None) -> int:
@@ -44,22 +48,28 @@ async def push_once(app: Sanic, rasa_url: str, rasa_token: str, policy: Optional
     policy = policy or getattr(app.ctx, "retry_policy", None) or RetryPolicy()
     async with app.ctx.sessions() as session:
         heads = await service.due(session, BATCH, PUSH_CHANNELS)
-    delivered = 0
     key = _key(app)
-    for head in heads:
-        # this customer's replies one after another, in order, until one has to wait
+    slots = asyncio.Semaphore(CUSTOMERS_AT_ONCE)
+
+    async def customer(head: Delivery) -> int:
+        """This customer's replies one after another, in order, until one has to wait."""
+        delivered = 0
         row: Optional[Delivery] = head
-        for _ in range(PER_CUSTOMER):
-            if row is None:
-                break
-            outcome = await _push(app, rasa_url, rasa_token, row, key, policy)
-            if outcome == WAITING:
-                break
-            delivered += outcome == DELIVERED
-            async with app.ctx.sessions() as session:
-                following = await service.due(session, 1, PUSH_CHANNELS, sender_id=row.sender_id)
-            row = following[0] if following else None
-    return delivered
+        async with slots:
+            for _ in range(PER_CUSTOMER):
+                if row is None:
+                    break
+                outcome = await _push(app, rasa_url, rasa_token, row, key, policy)
+                if outcome == WAITING:
+                    break
+                delivered += outcome == DELIVERED
+                async with app.ctx.sessions() as session:
+                    following = await service.due(session, 1, PUSH_CHANNELS, sender_id=row.sender_id)
+                row = following[0] if following else None
+        return delivered
+
+    # customers side by side (bounded), so a slow channel for one does not hold up the others
+    return sum(await asyncio.gather(*(customer(head) for head in heads)))
 
 
 async def _push(app: Sanic, rasa_url: str, rasa_token: str, row: Delivery, key: bytes, policy: RetryPolicy) -> str:
@@ -108,7 +118,8 @@ async def _trigger(http: aiohttp.ClientSession, rasa_url: str, token: str, row: 
     url = trigger_url(rasa_url, row.sender_id)
     body = trigger_body(row, key)
     try:
-        async with http.post(url, json=body, params={"output_channel": "latest", "token": token}) as response:
+        async with http.post(url, json=body, params={"output_channel": "latest", "token": token},
+                             timeout=aiohttp.ClientTimeout(total=PUSH_TIMEOUT)) as response:
             if response.status == 200:
                 logger.info("delivery %s pushed to %s conversation", row.id, row.channel)
                 return DELIVERED

@@ -5,7 +5,7 @@ and ``{"event": {"name", "data"}, "user": [{"type": "botUserKey", "id"}]}`` runs
 block registered for the event name in the Open Builder for that user; the block
 shows ``{{#current.event.data.text}}``. Kakao answers ``{"taskId", "status":
 "SUCCESS" | "FAIL", "message"?, "timestamp"}``: only ``SUCCESS`` means the task was
-accepted. See docs/channels-kakao.md.
+accepted; another status is Kakao's refusal and is not tried again. See docs/desk.md.
 """
 
 from __future__ import annotations
@@ -93,4 +93,6 @@ async def send_event(http: aiohttp.ClientSession, settings: KakaoEventSettings, 
         raise NotificationNotSent("Kakao's answer is not JSON") from exc
     task_status = answer.get("status") if isinstance(answer, dict) else None
     if task_status != "SUCCESS":
-        raise NotificationNotSent(f"Kakao did not accept the event (status {str(task_status)[:20]})")
+        # Kakao answered and refused this event (e.g. a user who blocked the channel): sending it again
+        # would only be refused again
+        raise NotificationNotSent(f"Kakao did not accept the event (status {str(task_status)[:20]})", permanent=True)

@@ -54,12 +54,16 @@ async def send_once(app: Sanic, senders: Dict[str, Sender], policy: Optional[Ret
     for notification in notifications:
         try:
             await senders[notification.channel](notification.address, notification.subject, notification.body)
-        except NotificationNotSent as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure is counted, so one row can never stall the rest
+            permanent = isinstance(exc, NotificationNotSent) and exc.permanent
+            if not isinstance(exc, NotificationNotSent):
+                logger.exception("%s notification %s: unexpected failure", notification.channel, notification.id)
             async with app.ctx.sessions() as session:
-                given_up = await outbox.mark_failed(session, notification, policy, give_up=exc.permanent)
+                given_up = await outbox.mark_failed(session, notification, policy, give_up=permanent)
             logger.log(
                 logging.ERROR if given_up else logging.WARNING, "%s notification %s of ticket %s not sent: %s%s",
-                notification.channel, notification.id, notification.ticket_id, exc, " (given up)" if given_up else "",
+                notification.channel, notification.id, notification.ticket_id, type(exc).__name__ if not
+                isinstance(exc, NotificationNotSent) else exc, " (given up)" if given_up else "",
             )
             continue
         async with app.ctx.sessions() as session:

@@ -36,8 +36,8 @@ def _send(settings: MailSettings, message: MimeMessage) -> None:
         raise NotificationNotSent("the server refused the recipient", permanent=True) from exc
     except smtplib.SMTPAuthenticationError as exc:  # our login, not the e-mail: worth trying after a fix
         raise NotificationNotSent(f"the server refused the login ({exc.smtp_code})") from exc
-    except smtplib.SMTPResponseException as exc:
-        raise NotificationNotSent(f"the server answered {exc.smtp_code}", permanent=500 <= exc.smtp_code < 600) from exc
+    except smtplib.SMTPResponseException as exc:  # our sender or the server's state: worth trying again
+        raise NotificationNotSent(f"the server answered {exc.smtp_code}") from exc
     except (smtplib.SMTPException, OSError) as exc:
         raise NotificationNotSent(f"the server could not be reached ({type(exc).__name__})") from exc
 

@@ -95,10 +95,13 @@ async def leave_email(session: AsyncSession, ticket: Ticket, address: str) -> bo
     conversation so far (the thread as agents see it, masked). Returns whether the copy was queued.
 
     Raises:
-        TicketConflict: the ticket is no longer open.
+        TicketConflict: the ticket is no longer open, or already has an address.
     """
     if ticket.status not in OPEN_STATUSES:
         raise TicketConflict("ticket_not_open", f"Ticket {ticket.number} is no longer open.")
+    if ticket.notify_email:
+        # one address per ticket, one copy: the route can never be used to mail the thread again and again
+        raise TicketConflict("email_already_set", f"Ticket {ticket.number} already has an e-mail address.")
     ticket.notify_email = address
     lines = [(line.author, line.text, line.sent_at) for line in ticket.messages]
     queued = outbox.enqueue_email(

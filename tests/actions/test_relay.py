@@ -66,3 +66,54 @@ async def test_a_ticket_that_ended_unseen_hands_the_conversation_back_with_the_m
     assert [m.get("text") or m.get("response") for m in dispatcher.messages] == [say.HANDOFF_ENDED, "utter_how_can_i_help"]
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert slots["handoff_ticket"] is None and slots["survey_due"] is False
+
+
+async def test_a_reply_the_desk_pushes_again_is_not_said_twice():
+    """The desk pushes again when it never heard the first push succeed (a timeout): once is enough."""
+    text = "환불을 접수했어요."
+    given = proof("reply", text, delivery=11)
+    entities = [{"entity": "agent_text", "value": text}, {"entity": "agent_proof", "value": given}]
+    first = user_event("EXTERNAL: agent_reply", "agent_reply", entities)
+    again = user_event("EXTERNAL: agent_reply", "agent_reply", entities, timestamp=1_700_000_050.0)
+    tracker = make_tracker([first, again], slots={"handoff_ticket": "T-20261122-0001"}, sender_id=SENDER)
+    dispatcher = CollectingDispatcher()
+    await ActionDeliverAgentReply().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    # another delivery of the same words is a new reply and is said
+    other = proof("reply", text, delivery=12)
+    newer = user_event("EXTERNAL: agent_reply", "agent_reply",
+                       [{"entity": "agent_text", "value": text}, {"entity": "agent_proof", "value": other}])
+    dispatcher = CollectingDispatcher()
+    await ActionDeliverAgentReply().run(dispatcher, make_tracker([first, newer], sender_id=SENDER), {})
+    assert [m["text"] for m in dispatcher.messages] == ["[상담원] " + text]
+
+
+async def test_a_late_resolution_notice_does_not_end_a_newer_open_handoff(services_with_desk, desk_server):
+    """An old ticket's notice pushed late (an agent's retry) while a newer ticket is open changes nothing."""
+    import uuid
+
+    from processes import http_json
+
+    key = proof_key({"DESK_SERVICE_TOKEN": desk_server["token"]})
+    notice = "상담원이 문의를 해결 완료로 처리했어요."
+
+    def notice_to(sender: str):
+        entities = [{"entity": "agent_text", "value": notice},
+                    {"entity": "agent_proof", "value": make_proof(key, sender, "resolved", 7, notice)}]
+        return make_tracker([user_event("EXTERNAL: ticket_resolved", "ticket_resolved", entities)],
+                            slots={"handoff_ticket": "T-20261122-0001"}, sender_id=sender)
+
+    in_handoff, done = f"app:late-{uuid.uuid4().hex[:8]}", f"app:done-{uuid.uuid4().hex[:8]}"
+    body = {"category": "delay", "channel": "socketio", "sender_id": in_handoff, "summary": "또 늦어요",
+            "transcript": [{"author": "customer", "text": "또 늦어요"}]}
+    status, ticket = http_json("POST", f"{desk_server['url']}/api/tickets", body,
+                               {"Authorization": f"Bearer {desk_server['token']}", "Idempotency-Key": uuid.uuid4().hex})
+    assert status == 201, ticket
+
+    dispatcher = CollectingDispatcher()
+    assert await ActionTicketResolved().run(dispatcher, notice_to(in_handoff), {}) == []
+    assert dispatcher.messages == [], "her open ticket's handoff goes on"
+    dispatcher = CollectingDispatcher()
+    events = await ActionTicketResolved().run(dispatcher, notice_to(done), {})
+    assert [m["text"] for m in dispatcher.messages] == [notice], "without an open ticket the notice ends the handoff"
+    assert {"event": "slot", "name": "handoff_ticket", "value": None, "timestamp": None} in events

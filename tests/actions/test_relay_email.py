@@ -50,8 +50,12 @@ async def open_ticket(desk_url: str, sender: str) -> str:
     return ticket["number"]
 
 
-def in_handoff(sender: str, number: str, text: str):
-    return make_tracker([user_event(text, "inform")], slots={"handoff_ticket": number}, sender_id=sender)
+OFFER = {"event": "bot", "text": "이메일 주소를 남겨 주시면…", "metadata": {"utter_action": "utter_offer_email"}}
+
+
+def in_handoff(sender: str, number: str, text: str, before=(OFFER,)):
+    """The customer's message in a handoff, after the bot's e-mail offer (or after ``before``)."""
+    return make_tracker([*before, user_event(text, "inform")], slots={"handoff_ticket": number}, sender_id=sender)
 
 
 async def test_an_address_left_in_the_chat_gets_the_copy_of_the_conversation(services_with_mail_desk, mail_desk):
@@ -113,3 +117,22 @@ async def test_without_email_on_the_desk_nothing_is_offered(services_with_desk):
     dispatcher = CollectingDispatcher()
     await ActionCreateTicket().run(dispatcher, _handoff_request(f"rest:nooffer-{uuid.uuid4().hex[:8]}", "rest"), {})
     assert "utter_offer_email" not in [m.get("response") for m in dispatcher.messages]
+
+
+async def test_an_address_is_taken_only_as_the_answer_to_the_offer_and_only_once(services_with_mail_desk, mail_desk):
+    sender = f"rest:once-{uuid.uuid4().hex[:8]}"
+    number = await open_ticket(mail_desk["url"], sender)
+    # never offered: a store's address mentioned in passing is words for the agent, not a recipient
+    dispatcher = CollectingDispatcher()
+    await ActionRelayToAgent().run(dispatcher, in_handoff(sender, number, "사장님 메일 owner@store.co.kr 로 물어보세요",
+                                                        before=()), {})
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_relayed_to_agent"]
+
+    saved = {"event": "bot", "text": "남겨 주신 주소로…", "metadata": {"utter_action": "utter_email_saved"}}
+    dispatcher = CollectingDispatcher()
+    await ActionRelayToAgent().run(dispatcher, in_handoff(sender, number, "kim@example.com"), {})
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_email_saved"]
+    # after it was taken, another address is only words
+    dispatcher = CollectingDispatcher()
+    await ActionRelayToAgent().run(dispatcher, in_handoff(sender, number, "spam@evil.example", before=(OFFER, saved)), {})
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_relayed_to_agent"]

@@ -566,7 +566,7 @@ async def test_long_texts_are_split_and_buttons_go_with_the_last_part(graph):
     assert len(messages) == 2
     assert all(len(m["text"]) <= MAX_TEXT for m in messages)
     assert "quick_replies" not in messages[0] and messages[1]["quick_replies"][0]["payload"] == "/request_agent"
-    assert [(b["messaging_type"], b["tag"]) for b in bodies] == [("MESSAGE_TAG", "HUMAN_AGENT")] * 2
+    assert [(b["messaging_type"], b.get("tag")) for b in bodies] == [("UPDATE", None)] * 2, "within 24 h: an update"
     assert "".join(m["text"] for m in messages).replace("\n", "") == text.replace("\n", "")
 
 
@@ -608,12 +608,21 @@ async def test_server_errors_are_retried_and_client_errors_are_not(graph):
     await api.close()
 
 
+async def test_an_agent_reply_outside_the_24_hour_window_goes_again_with_the_human_agent_tag(graph):
+    output = make_channel(graph.url).get_output_channel()
+    graph.statuses, graph.codes = [400], [10]  # (#10) This message is sent outside of allowed window
+    await output.send_text_message("messenger:7000000000000016", "3일 전 문의에 답변드려요")
+    sent = [(b["messaging_type"], b.get("tag")) for b in graph.bodies("7000000000000016")]
+    assert sent == [("UPDATE", None), ("MESSAGE_TAG", "HUMAN_AGENT")]
+    assert output.failed == 0
+
+
 async def test_rate_limits_are_worth_another_try_and_a_refusal_is_not(graph):
     api = GraphSendApi(graph.url, TOKEN, attempts=3, backoff=0.01)
     graph.statuses, graph.codes = [400, 400], [613, 4]  # Meta's rate limits come as 400s
-    assert await api.deliver("7000000000000011", {"text": "later"}) == "sent"
+    assert (await api.deliver("7000000000000011", {"text": "later"}))[0] == "sent"
     graph.statuses, graph.codes = [400], [551]  # the customer is not available (blocked the page)
-    assert await api.deliver("7000000000000012", {"text": "never"}) == "refused"
+    assert await api.deliver("7000000000000012", {"text": "never"}) == ("refused", 551)
     assert len(graph.bodies("7000000000000012")) == 1
     await api.close()
 

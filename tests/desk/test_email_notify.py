@@ -117,6 +117,13 @@ async def test_what_is_no_address_is_refused(mail_app, auth, address):
     assert response.status in (400, 422) and response.json["error"]["code"] == "invalid_email"
 
 
+async def test_one_address_and_one_copy_per_ticket(mail_app, auth):
+    number = (await create_ticket(mail_app, auth))["number"]
+    assert (await _leave(mail_app, auth, number, "kim@example.com")).status == 200
+    again = await _leave(mail_app, auth, number, "victim@example.com")
+    assert again.status == 409 and again.json["error"]["code"] == "email_already_set"
+
+
 async def test_only_the_bot_leaves_an_address_and_only_on_an_open_ticket(mail_app, auth, agent):
     number = (await create_ticket(mail_app, auth))["number"]
     agent_headers = await sign_in(mail_app)

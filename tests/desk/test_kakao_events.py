@@ -84,8 +84,8 @@ async def test_a_reply_to_a_kakaotalk_customer_sends_the_documented_event(world,
     assert row.sent_at is not None and row.channel == "kakao"
 
 
-async def test_an_event_kakao_did_not_accept_is_sent_again_and_a_refused_one_given_up(world, kakao):
-    kakao.answers = [(200, {"status": "FAIL", "message": "busy"}), (503, {})]
+async def test_an_event_kakao_could_not_take_now_is_sent_again_and_a_refused_one_given_up(world, kakao):
+    kakao.answers = [(503, {}), (429, {})]
     await world.app.asgi_client.post(f"/api/tickets/{world.number}/reply", json={"text": "확인 중이에요"},
                                      headers=world.agent)
     for _ in range(3):
@@ -94,12 +94,16 @@ async def test_an_event_kakao_did_not_accept_is_sent_again_and_a_refused_one_giv
     [row] = await _rows(world)
     assert len(kakao.calls) == 3 and row.sent_at is not None and row.attempts == 3
 
-    kakao.answers = [(400, {"status": "FAIL"})]
-    await world.app.asgi_client.post(f"/api/tickets/{world.number}/resolve", headers=world.agent)
-    await send_once(world.view, world.senders)
-    await send_once(world.view, world.senders)
-    resolved = (await _rows(world))[-1]
-    assert resolved.given_up_at is not None and resolved.sent_at is None and len(kakao.calls) == 4
+    # Kakao answers and refuses (a user who blocked the channel, a bad request): not sent again
+    for answer in ((200, {"status": "FAIL", "message": "blocked"}), (400, {"status": "FAIL"})):
+        kakao.answers = [answer]
+        calls = len(kakao.calls)
+        await world.app.asgi_client.post(f"/api/tickets/{world.number}/reply", json={"text": "또 답변"},
+                                         headers=world.agent)
+        await send_once(world.view, world.senders)
+        await send_once(world.view, world.senders)
+        refused = (await _rows(world))[-1]
+        assert refused.given_up_at is not None and refused.sent_at is None and len(kakao.calls) == calls + 1
 
 
 async def test_no_event_for_other_channels_or_when_kakao_is_not_configured(settings, tmp_path, auth, agent):

@@ -21,6 +21,9 @@ def upgrade() -> None:
     with op.batch_alter_table("deliveries") as batch:
         batch.add_column(sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("given_up_at", sa.DateTime(timezone=True), nullable=True))
+    # the pusher before this revision stopped trying a row after 20 failures: those stay given up,
+    # never pushed weeks late
+    op.execute("UPDATE deliveries SET given_up_at = created_at WHERE delivered_at IS NULL AND attempts >= 20")
 
 
 def downgrade() -> None:
