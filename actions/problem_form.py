@@ -221,6 +221,20 @@ def _entity_texts(tracker: Tracker, name: str) -> List[str]:
     return [e.get("text") or "" for e in _message(tracker).get("entities", []) if e.get("entity") == name]
 
 
+def referred_order_number(tracker: Tracker) -> Optional[str]:
+    """The order number of the link the customer came from in this session (the channel's
+    ``referral.order_number`` metadata), if any."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            return None
+        referral = (event.get("metadata") or {}).get("referral") if event.get("event") == "user" else None
+        if isinstance(referral, dict) and isinstance(referral.get("order_number"), str):
+            number = normalize_order_number(referral["order_number"])
+            if number:
+                return number
+    return None
+
+
 class ValidateProblemForm(UsesServices, FormValidationAction):
     """Validation and extraction for ``problem_form``."""
 
@@ -250,6 +264,8 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
             events += self._also_problems(dispatcher, tracker, current_category(tracker))
             events += await self._kept_order(dispatcher, tracker, current_category(tracker))
             events += await self._opening_description(dispatcher, tracker, domain)
+            if not any(event.get("name") == "order_number" for event in events):
+                events += await self._referred_order(dispatcher, tracker, domain)
         events += self._corrections(dispatcher, tracker)
         for event in events:
             tracker.slots[event["name"]] = event["value"]
@@ -293,6 +309,20 @@ class ValidateProblemForm(UsesServices, FormValidationAction):
         if not described or not described.get("order_number"):
             return []  # no description, or her orders were offered as buttons
         validated = await self.validate_order_number(described["order_number"], dispatcher, tracker, domain)
+        return [SlotSet(name, value) for name, value in validated.items()]
+
+    async def _referred_order(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        """The customer came from a link naming her order (Messenger's ``m.me/<page>?ref=ORD-…``): the
+        order is taken as if she had typed its number, and proven the same way, before any question."""
+        if (tracker.get_slot("order_number") or _entity_texts(tracker, "order_number")
+                or normalize_order_number(_text(tracker))):
+            return []
+        number = referred_order_number(tracker)
+        if number is None:
+            return []
+        validated = await self.validate_order_number(number, dispatcher, tracker, domain)
         return [SlotSet(name, value) for name, value in validated.items()]
 
     @staticmethod

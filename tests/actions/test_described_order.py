@@ -163,3 +163,30 @@ async def test_an_opening_description_finds_nothing_for_a_stranger_or_another_cu
     events = await ValidateProblemForm().run(dispatcher, opening, DOMAIN)
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert not slots.get("order_number") and "행복치킨" not in str(dispatcher.messages)
+
+
+def _from_link(ref_number: str, customer=None, session_break: bool = False):
+    """A Messenger customer who opened the chat from a link naming an order, then wrote her problem."""
+    opened = user_event("/greet", "greet", timestamp=time.time() - 30)
+    opened["metadata"] = {**signed_identity(customer=customer, channel="facebook"),
+                          "referral": {"ref": f"order_{ref_number}", "source": "SHORTLINK", "order_number": ref_number}}
+    problem = user_event("배달이 너무 안 와요", "delay", timestamp=time.time())
+    problem["metadata"] = signed_identity(customer=customer, channel="facebook")
+    between = [{"event": "session_started", "timestamp": time.time() - 10}] if session_break else []
+    return make_tracker([opened, *between, problem], slots={"problem_category": "delay"})
+
+
+async def test_the_order_named_by_the_link_she_came_from_is_taken_and_proven_as_if_typed():
+    dispatcher = CollectingDispatcher()
+    events = await ValidateProblemForm().run(dispatcher, _from_link(CHICKEN), DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["order_number"] == CHICKEN, "the number of the link is used"
+    assert not slots.get("order_verified"), "a stranger still has to prove the order (phone digits)"
+
+
+async def test_a_link_from_an_earlier_session_or_without_a_real_number_is_not_used():
+    for tracker in (_from_link(CHICKEN, session_break=True), _from_link("summer_coupon")):
+        dispatcher = CollectingDispatcher()
+        events = await ValidateProblemForm().run(dispatcher, tracker, DOMAIN)
+        slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        assert not slots.get("order_number")
