@@ -20,7 +20,7 @@ import pytest
 
 from conversation import TICKET_NUMBER, Agent
 from desk.privacy import shown
-from processes import DEMO_AGENT, ROOT, http_json, turn_finished
+from processes import DEMO_AGENT, ROOT, http_json, turn_finished, wait_http
 
 pytestmark = pytest.mark.e2e
 
@@ -230,3 +230,34 @@ def test_an_agent_reply_meta_refuses_is_shown_as_failed_not_delivered(stack, gra
     [reply] = wait_for(failed, 30) or [None]
     assert reply and reply["text"] == "환불 도와드릴게요" and reply["attempts"] == 1, "given up at once, not retried"
     assert _accepted(graph_api, sender, "[상담원] 환불 도와드릴게요") == []
+
+
+def test_agent_replies_written_while_rasa_is_down_arrive_once_and_in_order_after(stack, graph_api, messenger_env,
+                                                                                 processes):
+    """Rasa stopped while an agent answers a Messenger customer: nothing is lost, nothing doubled,
+    and the console never shows a reply as delivered before it was."""
+    sender, number = _handoff(stack, graph_api, messenger_env["FB_APP_SECRET"])
+    agent = Agent(stack, **DEMO_AGENT)
+    texts = ["[상담원] 먼저 확인한 내용이에요", "[상담원] 이어서 안내드려요"]
+    processes.stop("rasa")
+    try:
+        agent.reply(number, "먼저 확인한 내용이에요")
+        agent.reply(number, "이어서 안내드려요")
+        time.sleep(4)  # the desk tries, and Rasa is not there
+        status, states = agent._call("GET", f"/api/deliveries?ticket={number}")
+        replies = [d for d in states["deliveries"] if d["kind"] == "reply"]
+        assert status == 200 and [d["state"] for d in replies] == ["waiting", "waiting"], "waiting, not lost"
+        assert replies[0]["attempts"] >= 1 and replies[1]["attempts"] == 0, "the second waits behind the first"
+    finally:
+        processes.restart("rasa")
+        wait_http(f"{stack['rasa_url']}/", 300, processes.children["rasa"])
+    assert wait_for(lambda: all(_accepted(graph_api, sender, text) for text in texts), 150), (
+        f"both replies arrive once Rasa is back: {texts_to(graph_api, sender)}"
+    )
+    time.sleep(3)  # a wrong second push would have happened by now
+    arrived = [r["body"]["message"]["text"] for r in list(graph_api.requests) if isinstance(r["body"], dict)
+               and r["body"].get("recipient", {}).get("id") == sender and r["status"] == 200
+               and r["body"].get("message", {}).get("text") in texts]
+    assert arrived == texts, "each once, in the order the agent wrote them"
+    status, states = agent._call("GET", f"/api/deliveries?ticket={number}")
+    assert [d["state"] for d in states["deliveries"] if d["kind"] == "reply"] == ["delivered", "delivered"]
