@@ -20,7 +20,7 @@ import logging
 import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional
 
-from channels.sender_queues import QueueFull
+from channels.sender_queues import QueueFull, wait_for_workers
 
 logger = logging.getLogger(__name__)
 
@@ -165,14 +165,7 @@ class RedisSenderQueues:
 
     async def drain(self, timeout: float = 30.0) -> None:
         """Wait until this server's workers are done (at most ``timeout`` seconds)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while self._workers:
-            left = deadline - loop.time()
-            if left <= 0:
-                logger.error("sender queue: %d senders still being handled after %.0f s", len(self._workers), timeout)
-                return
-            await asyncio.wait(list(self._workers.values()), timeout=left)
+        await wait_for_workers(self._workers, timeout)
 
     async def stop(self) -> None:
         """Stop looking for senders (workers already running finish their event).

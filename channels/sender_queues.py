@@ -20,6 +20,18 @@ logger = logging.getLogger(__name__)
 Item = TypeVar("Item")
 
 
+async def wait_for_workers(workers: "Dict[str, asyncio.Task[None]]", timeout: float) -> None:
+    """Wait until ``workers`` (a map the workers remove themselves from) is empty, at most ``timeout`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while workers:
+        left = deadline - loop.time()
+        if left <= 0:
+            logger.error("sender queue: %d senders still being handled after %.0f s", len(workers), timeout)
+            return
+        await asyncio.wait(list(workers.values()), timeout=left)
+
+
 class QueueFull(RuntimeError):
     """More events wait than the queue holds; the webhook should answer so the platform retries."""
 
@@ -85,14 +97,7 @@ class SenderQueues(Generic[Item]):
 
     async def drain(self, timeout: float = 30.0) -> None:
         """Wait until every queued event is handled (at most ``timeout`` seconds)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while self._workers:
-            left = deadline - loop.time()
-            if left <= 0:
-                logger.error("sender queue: %d events still waiting after %.0f s", self._pending, timeout)
-                return
-            await asyncio.wait(list(self._workers.values()), timeout=left)
+        await wait_for_workers(self._workers, timeout)
 
     async def stop(self) -> None:
         """Nothing to stop: the workers end when their queues are empty."""

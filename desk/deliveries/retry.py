@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Mapping, Optional
+from typing import Any, Dict, Mapping, Optional
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,16 @@ class RetryPolicy:
     def gives_up(self, created_at: datetime, now: datetime) -> bool:
         """Whether a delivery created at ``created_at`` is too old to try again."""
         return (now - created_at).total_seconds() >= self.max_age
+
+    def after_failure(
+        self, attempts: int, created_at: datetime, now: datetime, give_up: bool = False
+    ) -> Dict[str, Any]:
+        """The outbox fields after the ``attempts``-th failed try: when to try next, and ``given_up_at``
+        (``now``) when the row is too old or ``give_up`` (refused for good)."""
+        values: Dict[str, Any] = {"attempts": attempts, "next_attempt_at": now + self.delay(attempts)}
+        if give_up or self.gives_up(created_at, now):
+            values["given_up_at"] = now
+        return values
 
 
 def _positive(text: Optional[str], default: float, name: str) -> float:

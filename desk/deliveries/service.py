@@ -126,10 +126,9 @@ async def mark_failed(
     if row is None or row.delivered_at is not None:
         return row
     now = now or utcnow()
-    attempts = row.attempts + 1
-    values = {"attempts": attempts, "next_attempt_at": now + policy.delay(attempts)}
-    if row.given_up_at is None and (give_up or policy.gives_up(row.created_at, now)):
-        values["given_up_at"] = now
+    values = policy.after_failure(row.attempts + 1, row.created_at, now, give_up)
+    if row.given_up_at is not None:
+        values.pop("given_up_at", None)  # given up once stays given up from then
     await session.execute(
         update(Delivery)
         .where(Delivery.id == delivery_id, Delivery.delivered_at.is_(None))

@@ -81,14 +81,12 @@ async def mark_failed(
 
     Returns whether it was given up.
     """
-    now = utcnow()
-    attempts = notification.attempts + 1
-    given_up = give_up or policy.gives_up(notification.created_at, now)
+    values = policy.after_failure(notification.attempts + 1, notification.created_at, utcnow(), give_up)
     await session.execute(
         update(Notification)
         .where(Notification.id == notification.id, Notification.sent_at.is_(None))
-        .values(attempts=attempts, next_attempt_at=now + policy.delay(attempts), given_up_at=now if given_up else None)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     await session.commit()
-    return given_up
+    return "given_up_at" in values
